@@ -1,0 +1,1 @@
+namespace prescient::cli { int Main(int, char**) { return 0; } }
