@@ -37,6 +37,7 @@
 #              make_future_dataframe(periods = 48, freq = 3600,
 #              include_history = FALSE); predict -> yhat, yhat_lower, yhat_upper
 
+Sys.setenv(TZ = "UTC")  # avoid Sys.timezone() probing timedatectl (noisy, slow)
 H <- 48L
 M <- 24L
 NCOL_OUT <- 2L + 3L * H
@@ -167,11 +168,15 @@ prepare_out <- function(path) {
     stop(sprintf("%s exists but does not start with the expected header; refusing to touch it", path))
   }
   body <- lines[-1]
+  # A last line without its newline may have been cut inside a number.
+  sz <- file.info(path)$size
+  con <- file(path, "rb"); seek(con, sz - 1); last <- readBin(con, "raw", 1); close(con)
+  if (length(body) > 0L && last != as.raw(10)) body <- body[-length(body)]
   nf <- lengths(strsplit(body, ",", fixed = TRUE))
   good <- body[nf == NCOL_OUT]
-  if (length(good) != length(body)) {
+  if (length(good) != length(lines) - 1L) {
     cat(sprintf("note: dropping %d incomplete line(s) from %s\n",
-                length(body) - length(good), path), file = stderr())
+                length(lines) - 1L - length(good), path), file = stderr())
     writeLines(c(header_line, good), path)
   }
   sub(",.*$", "", good)
@@ -202,11 +207,12 @@ for (i in todo) {
   t0 <- Sys.time()
   r <- tryCatch(check_result(fit_forecast(y)), error = function(e) e)
   if (inherits(r, "error")) {
+    err <- r
     r <- snaive_fallback(y)
     n_fallback <- n_fallback + 1L
     fallback_ids <- c(fallback_ids, id)
     cat(sprintf("WARNING: %s failed on %s (%s); using seasonal naive\n",
-                method, id, conditionMessage(r)), file = stderr())
+                method, id, conditionMessage(err)), file = stderr())
   }
   ms <- as.numeric(difftime(Sys.time(), t0, units = "secs")) * 1000
   total_ms <- total_ms + ms

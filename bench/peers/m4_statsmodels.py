@@ -40,7 +40,11 @@ statsmodels/scipy) are not charged to the first series.
 
 Per-series errors: the series falls back to seasonal naive (m = 24, interval
 as forecast::snaive), a warning naming the id goes to stderr, and fallbacks
-are counted at the end. Fit warnings (e.g. ConvergenceWarning) are silenced.
+are counted at the end. Fit warnings (e.g. ConvergenceWarning) are silenced,
+but the ids whose fit() optimizer reports failure (mle_retvals.success False;
+it then often ends at the parameter bounds, e.g. alpha = beta = 0.995, and
+the damped trend can run the forecast negative) are counted and listed on
+stderr at the end. Their forecasts are kept: fit() defaults are the contract.
 """
 
 import csv
@@ -65,6 +69,7 @@ HEADER = ",".join(["id", "ms"] + [f"F{i}" for i in range(1, H + 1)]
                   + [f"U{i}" for i in range(1, H + 1)])
 
 n_interval_fallback = 0
+not_converged = []  # ids whose fit() optimizer reported failure (output kept as is)
 
 
 def holt_winters(y, seed, sid="?"):
@@ -73,6 +78,9 @@ def holt_winters(y, seed, sid="?"):
     model = ExponentialSmoothing(y, trend="add", damped_trend=True,
                                  seasonal="mul", seasonal_periods=M)
     fit = model.fit()
+    retvals = getattr(fit, "mle_retvals", None)
+    if retvals is not None and not getattr(retvals, "success", True):
+        not_converged.append(sid)
     f = np.asarray(fit.forecast(H), dtype=float)
     try:
         sims = np.asarray(fit.simulate(H, anchor="end", repetitions=NREP,
@@ -132,13 +140,16 @@ def prepare_out(path):
             fh.write(HEADER + "\n")
         return set()
     with open(path) as fh:
-        lines = fh.read().splitlines()
+        text = fh.read()
+    lines = text.splitlines()
     if not lines or lines[0] != HEADER:
         sys.exit(f"{path} exists but does not start with the expected header; refusing to touch it")
     body = lines[1:]
+    if body and not text.endswith("\n"):
+        body = body[:-1]  # last line lost its newline: may be cut inside a number
     good = [ln for ln in body if len(ln.split(",")) == NCOL_OUT]
-    if len(good) != len(body):
-        print(f"note: dropping {len(body) - len(good)} incomplete line(s) from {path}",
+    if len(good) != len(lines) - 1:
+        print(f"note: dropping {len(lines) - 1 - len(good)} incomplete line(s) from {path}",
               file=sys.stderr)
         with open(path, "w") as fh:
             fh.write("\n".join([HEADER] + good) + "\n")
@@ -175,6 +186,7 @@ def main(argv):
         except Exception:  # noqa: BLE001
             pass
         n_interval_fallback = 0
+        not_converged.clear()
 
     fallbacks = []
     total_ms = 0.0
@@ -201,7 +213,11 @@ def main(argv):
           f"total={total_ms / 1000:.1f} s mean={total_ms / n if n else 0:.1f} ms "
           f"fallbacks={len(fallbacks)}"
           + (f" ({' '.join(fallbacks)})" if fallbacks else "")
-          + f" interval-fallbacks={n_interval_fallback}", file=sys.stderr)
+          + f" interval-fallbacks={n_interval_fallback}"
+          + f" optimizer-not-converged={len(not_converged)}", file=sys.stderr)
+    if not_converged:
+        print("optimizer did not converge (fit kept, defaults are the contract) on: "
+              + " ".join(not_converged), file=sys.stderr)
     return 0
 
 

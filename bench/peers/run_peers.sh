@@ -7,7 +7,8 @@
 # Writes, for each method, OUTDIR/peer_<method>.csv (id,ms,F1..F48,L1..L48,
 # U1..U48; see m4_r.R / m4_statsmodels.py), OUTDIR/peer_<method>.meta
 # (package versions, dates, host) and OUTDIR/peer_<method>.log (that
-# method's stderr, appended across runs).
+# method's stderr, appended across runs). The scripts are run from copies in
+# OUTDIR/peer_scripts/ (so bench/peers/ may be edited while a run goes on).
 #
 # Methods, in run order (STRIDE 8 = every 8th series, H1, H9, ..., 52 series):
 #   stlf (all), statsmodels (all), prophet (all), auto.arima (stride 8),
@@ -40,6 +41,12 @@ if [ ! -r "$train" ]; then
   echo "run_peers: cannot read training file $train" >&2
   exit 1
 fi
+
+# Run snapshots of the scripts: Rscript reads its file while it runs, so
+# editing bench/peers/m4_r.R mid-run would otherwise break the running job.
+snap="$outdir/peer_scripts"
+mkdir -p "$snap"
+cp "$here/m4_r.R" "$here/m4_statsmodels.py" "$snap/"
 
 ncols=$((2 + 3 * 48))
 nseries=$(awk 'NR > 1 && NF > 0' "$train" | wc -l)
@@ -86,6 +93,11 @@ write_meta() {  # method stride out status started finished
   {
     echo "method: $method"
     echo "train: $train"
+    if [ "$method" = statsmodels ]; then
+      echo "script: bench/peers/m4_statsmodels.py sha256 $(sha256sum < "$snap/m4_statsmodels.py" | cut -c1-64)"
+    else
+      echo "script: bench/peers/m4_r.R sha256 $(sha256sum < "$snap/m4_r.R" | cut -c1-64)"
+    fi
     echo "stride: $stride"
     echo "rows: $(complete_rows "$out") (expected $(( (nseries + stride - 1) / stride )))"
     echo "exit_status: $status"
@@ -95,7 +107,7 @@ write_meta() {  # method stride out status started finished
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "host: $(uname -srm)"
     echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-    echo "nproc: $(nproc)"
+    echo "cpus_online: $(getconf _NPROCESSORS_ONLN)"
     echo "threads: OMP_NUM_THREADS=$OMP_NUM_THREADS OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS MKL_NUM_THREADS=$MKL_NUM_THREADS"
     if [ "$method" = statsmodels ]; then
       py_versions
@@ -121,10 +133,10 @@ for method in $methods; do
   started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   case "$method" in
     statsmodels)
-      "$python" "$here/m4_statsmodels.py" "$train" "$out" "$stride" 2> >(tee -a "$log" >&2)
+      "$python" "$snap/m4_statsmodels.py" "$train" "$out" "$stride" 2> >(tee -a "$log" >&2)
       ;;
     ets|stlf|auto.arima|tbats|prophet)
-      "$rscript" "$here/m4_r.R" "$method" "$train" "$out" "$stride" 2> >(tee -a "$log" >&2)
+      "$rscript" "$snap/m4_r.R" "$method" "$train" "$out" "$stride" 2> >(tee -a "$log" >&2)
       ;;
     *)
       echo "run_peers: unknown method $method" >&2

@@ -1,0 +1,748 @@
+// Prophet-style regression, fitted as a MAP point estimate.
+//
+// Model (Taylor & Letham, "Forecasting at scale", The American Statistician 72(1), 2018;
+// the prophet package's prophet.stan and forecaster.py). With step index i = 0..n-1,
+// scaled time t = i / (n - 1) and y scaled by y_scale = max|y| (1 if all zero):
+//
+//   additive:        y(t) = g(t) + s(t) + h(t) + e,      e ~ N(0, sigma^2)
+//   multiplicative:  y(t) = g(t) * (1 + s(t) + h(t)) + e
+//   g(t) = k*t + m + sum_j delta_j * max(0, t - c_j)           piecewise-linear trend
+//   s(t) = sum_P sum_k a_Pk cos(2*pi*k*i/P) + b_Pk sin(2*pi*k*i/P)   Fourier seasonality
+//   h(t) = sum_events sum_o w_eo * [i - start = o for some start]    event windows
+//
+// The S changepoints c_j sit at round(j * (H - 1) / S), j = 1..S, H = floor(n *
+// changepoint_range), as prophet places them. Priors as in prophet.stan: k, m ~ N(0, 5),
+// delta_j ~ Laplace(0, tau = changepoint_prior_scale), a, b ~ N(0, seasonality_prior_scale),
+// w ~ N(0, event prior_scale), sigma ~ HalfNormal(0.5). The negative log posterior is
+//
+//   n*log(sigma) + RSS/(2 sigma^2) + sum|delta|/tau + sum beta^2/(2 s^2) + 2 sigma^2.
+//
+// For a fixed sigma, minimising over the coefficients is the penalised least squares
+//   0.5*RSS + sigma^2 * (sum|delta|/tau + 0.5 * sum beta^2/s^2),
+// i.e. ridge on every column but the changepoint ramps and an L1 (lasso) penalty on those;
+// for fixed coefficients the best sigma solves 4 sigma^4 + n sigma^2 - RSS = 0 (about
+// RSS/n). We alternate the two, a block-coordinate descent on the joint MAP objective, so
+// every step lowers it. The coefficient step is exact and deterministic: with the Gram
+// matrix G = X'X formed once, the ridge block is profiled out in closed form (Cholesky),
+// leaving a small lasso on the S deltas with Hessian equal to the Schur complement, solved
+// by coordinate descent with covariance updates (cost per sweep ~ S + S * changes). Prophet
+// itself runs L-BFGS on the same objective, which leaves the Laplace prior's zeros as small
+// non-zeros; ours are exact zeros.
+//
+// Multiplicative mode is fitted as prophet defines it, not as an additive model of log(y):
+// the trend then stays linear in y (a log fit extrapolates its slope as compound growth,
+// which explodes over long horizons), zeros and negative values stay legal, and the noise
+// stays additive, as in prophet. Given the factor f = 1 + s + h the model is linear in the
+// trend coefficients (rows scaled by f); given the trend g it is linear in the seasonal and
+// event coefficients (rows scaled by g, target y - g). Alternating those two exact steps and
+// the sigma step descends the (biconvex) objective to a local optimum.
+//
+// Trend uncertainty: prophet simulates future changepoints as a Poisson process with the
+// history's rate (S per unit of scaled time) and Laplace(0, lambda) rate changes, lambda =
+// mean|delta|. The added trend at h steps past the end is a compound Poisson integral; by
+// Campbell's theorem its mean is 0 and its variance is rate * E[delta^2] * h^3 / 3 =
+// (S / (n - 1)) * 2 * lambda^2 * h^3 / 3 (per-step units), which we add to sigma^2 (scaled by
+// the seasonal factor in multiplicative mode). That is the exact variance of prophet's
+// scheme; only the Gaussian shape of the error is assumed. Parameter uncertainty is
+// ignored, as in prophet's MAP intervals.
+//
+// Fourier orders: prophet's defaults are 4 (daily), 3 (weekly), 10 (yearly). On the first
+// 100 M4 hourly series (periods 24 and 168, horizon 48) order 10 for the shortest period
+// beat order 4 clearly and higher orders did not help, and the longer period gained nothing
+// beyond 3; see DefaultProphetFourierOrder and the numbers in the report / benchmarks.
+//
+// Known failure modes:
+// - The trend extrapolates the last segment's slope forever; a shift in the last
+//   (1 - changepoint_range) of the history cannot be a changepoint and shows up as bias.
+// - On noise-free data sigma -> 0 and with it every penalty: the fit interpolates. Sigma
+//   is floored (kMinSigma, relative to max|y|) to keep the problem well posed.
+// - Seasonal shapes are fixed over the history (no evolving seasonality), errors are
+//   assumed independent (no short-term dynamics): at short horizons on request-rate data
+//   seasonal naive or ETS often win.
+// - Multiplicative mode with a trend near or below zero makes the factor meaningless, and
+//   the alternating fit finds a local optimum only.
+// - Periods with fewer than 2 full cycles are dropped; an event that never occurs in the
+//   history gets a zero effect.
+
+#include "prescient/forecast/prophet.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <utility>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+namespace prescient::forecast {
+namespace {
+
+constexpr double kTrendPriorVariance = 25.0;  // k, m ~ N(0, 5).
+constexpr double kMinSigma = 1e-4;            // Scaled units (fraction of max|y|).
+constexpr int kMaxSigmaIterations = 12;
+constexpr double kSigmaTolerance = 1e-3;  // Relative change of sigma^2 that ends the loop.
+constexpr int kMaxMultiplicativeIterations = 40;
+constexpr double kMultiplicativeTolerance = 1e-5;  // Max change of fitted values (scaled).
+constexpr int kMinFitPoints = 3;
+constexpr int kMaxDefaultOrder = 10;
+constexpr int kLongerPeriodOrder = 3;
+
+// Where each seasonal / event coefficient lives in the design; see BuildLayout.
+struct SeasonTerm {
+  int period = 0;
+  std::vector<int> harmonics;
+  std::vector<int> sin_cols;  // -1 where sin(2*pi*k*i/P) is identically 0 (2k == P).
+};
+
+struct EventTerm {
+  int option_index = 0;
+  int first_col = 0;
+};
+
+// Design columns: [seasonal + event (q)] [intercept, slope] [changepoint ramps (S)].
+// The seasonal block and the trend block are contiguous so that the multiplicative fit can
+// take them as views, and the lasso block comes last for the solver.
+struct Layout {
+  std::vector<SeasonTerm> seasons;
+  std::vector<EventTerm> events;
+  std::vector<int64_t> changepoints;
+  std::vector<double> ridge_weight;  // Per column of the first q + 2; times sigma^2.
+  int q = 0;
+  int cols() const { return q + 2 + static_cast<int>(changepoints.size()); }
+};
+
+int OrderFor(int period, std::span<const int> periods, const ProphetOptions& options) {
+  for (const ProphetFourierOrder& o : options.fourier_orders) {
+    if (o.period == period) return std::min(o.order, period / 2);
+  }
+  return DefaultProphetFourierOrder(period, periods);
+}
+
+Status Validate(std::span<const double> y, std::span<const int> periods,
+                const ProphetOptions& options) {
+  for (size_t i = 0; i < y.size(); ++i) {
+    if (!std::isfinite(y[i])) {
+      return InvalidArgumentError("history[" + std::to_string(i) + "] is not finite");
+    }
+  }
+  for (int p : periods) {
+    if (p < 2) return InvalidArgumentError("period " + std::to_string(p) + " is below 2");
+  }
+  if (options.n_changepoints < 0) return InvalidArgumentError("n_changepoints is negative");
+  if (!(options.changepoint_range > 0 && options.changepoint_range <= 1)) {
+    return InvalidArgumentError("changepoint_range must be in (0, 1]");
+  }
+  if (!(options.changepoint_prior_scale > 0) || !std::isfinite(options.changepoint_prior_scale)) {
+    return InvalidArgumentError("changepoint_prior_scale must be > 0");
+  }
+  if (!(options.seasonality_prior_scale > 0) ||
+      !std::isfinite(options.seasonality_prior_scale)) {
+    return InvalidArgumentError("seasonality_prior_scale must be > 0");
+  }
+  for (const ProphetFourierOrder& o : options.fourier_orders) {
+    if (o.order < 0) {
+      return InvalidArgumentError("Fourier order for period " + std::to_string(o.period) +
+                                  " is negative");
+    }
+  }
+  for (const ProphetEvent& e : options.events) {
+    if (e.length_steps < 1) {
+      return InvalidArgumentError("event " + e.name + ": length_steps must be >= 1");
+    }
+    if (!(e.prior_scale > 0) || !std::isfinite(e.prior_scale)) {
+      return InvalidArgumentError("event " + e.name + ": prior_scale must be > 0");
+    }
+  }
+  return OkStatus();
+}
+
+// Prophet's placement: H = floor(n * range) points, S + 1 evenly spaced indices over
+// [0, H - 1] rounded half-to-even as numpy does, the first one dropped.
+std::vector<int64_t> Changepoints(int64_t n, const ProphetOptions& options,
+                                  std::vector<std::string>& notes) {
+  const auto hist = static_cast<int64_t>(std::floor(static_cast<double>(n) *
+                                                    options.changepoint_range));
+  const int64_t s = std::min<int64_t>(options.n_changepoints, std::max<int64_t>(hist - 1, 0));
+  if (s < options.n_changepoints) {
+    notes.push_back("prophet: " + std::to_string(s) + " changepoints instead of " +
+                    std::to_string(options.n_changepoints) + " (short history)");
+  }
+  std::vector<int64_t> out;
+  for (int64_t j = 1; j <= s; ++j) {
+    out.push_back(static_cast<int64_t>(
+        std::nearbyint(static_cast<double>(j) * static_cast<double>(hist - 1) /
+                       static_cast<double>(s))));
+  }
+  return out;
+}
+
+Layout BuildLayout(int64_t n, std::span<const int> periods, const ProphetOptions& options,
+                   std::vector<std::string>& notes) {
+  Layout layout;
+  std::vector<std::pair<int, int>> frequencies;  // (k, P) already present, as k / P.
+  const double seasonal_weight =
+      1.0 / (options.seasonality_prior_scale * options.seasonality_prior_scale);
+  for (int period : periods) {
+    if (n < 2 * static_cast<int64_t>(period)) {
+      notes.push_back("prophet: seasonality " + std::to_string(period) + " dropped: " +
+                      std::to_string(n) + " points are under 2 full cycles");
+      continue;
+    }
+    SeasonTerm term{.period = period, .harmonics = {}, .sin_cols = {}};
+    const int order = OrderFor(period, periods, options);
+    for (int k = 1; k <= order; ++k) {
+      // 168 = 7 * 24: harmonic 7 of the week is harmonic 1 of the day. One copy only.
+      const bool duplicate =
+          std::any_of(frequencies.begin(), frequencies.end(), [&](const auto& f) {
+            return static_cast<int64_t>(k) * f.second == static_cast<int64_t>(f.first) * period;
+          });
+      if (duplicate) continue;
+      frequencies.emplace_back(k, period);
+      term.harmonics.push_back(k);
+      layout.ridge_weight.push_back(seasonal_weight);  // cos
+      ++layout.q;
+      if (2 * k == period) {
+        term.sin_cols.push_back(-1);
+      } else {
+        term.sin_cols.push_back(layout.q);
+        layout.ridge_weight.push_back(seasonal_weight);
+        ++layout.q;
+      }
+    }
+    if (!term.harmonics.empty()) layout.seasons.push_back(std::move(term));
+  }
+  for (size_t e = 0; e < options.events.size(); ++e) {
+    const ProphetEvent& event = options.events[e];
+    const bool seen = std::any_of(event.starts.begin(), event.starts.end(), [&](int64_t s) {
+      return s < n && s + event.length_steps > 0;
+    });
+    if (!seen) {
+      notes.push_back("prophet: event " + event.name +
+                      " never occurs in the history; its effect is 0");
+    }
+    layout.events.push_back({.option_index = static_cast<int>(e), .first_col = layout.q});
+    const double w = 1.0 / (event.prior_scale * event.prior_scale);
+    for (int o = 0; o < event.length_steps; ++o) layout.ridge_weight.push_back(w);
+    layout.q += event.length_steps;
+  }
+  layout.ridge_weight.push_back(1.0 / kTrendPriorVariance);  // m
+  layout.ridge_weight.push_back(1.0 / kTrendPriorVariance);  // k
+  layout.changepoints = Changepoints(n, options, notes);
+  return layout;
+}
+
+// Writes rows of the design matrix; the cos/sin tables (one per period, indexed by
+// k * i mod P, so no trigonometric call per point) are computed once.
+class DesignWriter {
+ public:
+  DesignWriter(int64_t n, const Layout& layout, const ProphetOptions& options)
+      : n_(n), layout_(layout), options_(options) {
+    for (const SeasonTerm& term : layout.seasons) {
+      const int p = term.period;
+      std::vector<double>& c = cos_.emplace_back(p);
+      std::vector<double>& s = sin_.emplace_back(p);
+      for (int r = 0; r < p; ++r) {
+        c[r] = std::cos(2 * std::numbers::pi * r / p);
+        s[r] = std::sin(2 * std::numbers::pi * r / p);
+      }
+    }
+  }
+
+  // Rows first .. first + out.rows() - 1; out.cols() == layout.cols().
+  void Fill(int64_t first, Eigen::Ref<Eigen::MatrixXd> out) const {
+    out.setZero();
+    const int64_t rows = out.rows();
+    int col = 0;
+    for (size_t s = 0; s < layout_.seasons.size(); ++s) {
+      const SeasonTerm& term = layout_.seasons[s];
+      const int p = term.period;
+      for (size_t h = 0; h < term.harmonics.size(); ++h) {
+        const int k = term.harmonics[h];
+        const int cos_col = col++;
+        const int sin_col = term.sin_cols[h] >= 0 ? col++ : -1;
+        int r = static_cast<int>((static_cast<int64_t>(k) * (first % p)) % p);
+        for (int64_t i = 0; i < rows; ++i) {
+          out(i, cos_col) = cos_[s][r];
+          if (sin_col >= 0) out(i, sin_col) = sin_[s][r];
+          r += k;  // k * i mod p, without a division per point.
+          if (r >= p) r -= p;
+        }
+      }
+    }
+    for (const EventTerm& term : layout_.events) {
+      const ProphetEvent& event = options_.events[term.option_index];
+      for (int64_t start : event.starts) {
+        for (int o = 0; o < event.length_steps; ++o) {
+          const int64_t i = start + o - first;
+          if (i >= 0 && i < rows) out(i, term.first_col + o) = 1.0;
+        }
+      }
+    }
+    const double dt = 1.0 / static_cast<double>(n_ - 1);
+    for (int64_t i = 0; i < rows; ++i) {
+      out(i, layout_.q) = 1.0;
+      out(i, layout_.q + 1) = static_cast<double>(first + i) * dt;
+    }
+    for (size_t j = 0; j < layout_.changepoints.size(); ++j) {
+      const int c = layout_.q + 2 + static_cast<int>(j);
+      for (int64_t i = std::max<int64_t>(layout_.changepoints[j] + 1 - first, 0); i < rows; ++i) {
+        out(i, c) = static_cast<double>(first + i - layout_.changepoints[j]) * dt;
+      }
+    }
+  }
+
+ private:
+  const int64_t n_;
+  const Layout& layout_;
+  const ProphetOptions& options_;
+  std::vector<std::vector<double>> cos_;
+  std::vector<std::vector<double>> sin_;
+};
+
+// Minimises 0.5 b'Gb - c'b + 0.5 sum_{j < R} ridge_j b_j^2 + l1 * sum_{j >= R} |b_j| for a
+// symmetric positive semi-definite G: the R ridge coefficients in closed form, the L lasso
+// ones on their Schur complement by feature-sign search (Lee, Battle, Raina & Ng, "Efficient
+// sparse coding algorithms", NIPS 2006), an exact active-set method. Coordinate descent
+// needs hundreds of sweeps on the strongly correlated ramps; this needs a few small
+// Cholesky solves. Workspaces are sized once; the solves factor in place.
+class PenalisedLeastSquares {
+ public:
+  PenalisedLeastSquares(int n_ridge, int n_lasso)
+      : nr_(n_ridge),
+        nl_(n_lasso),
+        a_(n_ridge, n_ridge),
+        llt_(n_ridge),
+        w_(n_ridge, n_lasso),
+        u_(n_ridge),
+        h_(n_lasso, n_lasso),
+        hv_(n_lasso),
+        grad_(n_lasso),
+        sign_(n_lasso),
+        haa_(n_lasso, n_lasso),
+        target_(n_lasso),
+        start_(n_lasso),
+        active_(n_lasso) {}
+
+  // `coef` holds the warm start on entry. False if the ridge block is not positive definite.
+  bool Solve(const Eigen::MatrixXd& gram, const Eigen::VectorXd& rhs,
+             const Eigen::VectorXd& ridge, double l1, Eigen::VectorXd& coef) {
+    const auto g_rr = gram.topLeftCorner(nr_, nr_);
+    const auto g_rl = gram.topRightCorner(nr_, nl_);
+    a_ = g_rr;
+    const double jitter = 1e-12 * (1.0 + a_.diagonal().cwiseAbs().maxCoeff());
+    a_.diagonal().array() += ridge.array() + jitter;
+    llt_.compute(a_);
+    if (llt_.info() != Eigen::Success) return false;
+    u_ = rhs.head(nr_);
+    llt_.solveInPlace(u_);
+    if (nl_ == 0) {
+      coef = u_;
+      return true;
+    }
+    w_ = g_rl;
+    llt_.solveInPlace(w_);
+    h_ = gram.bottomRightCorner(nl_, nl_);
+    h_.noalias() -= g_rl.transpose() * w_;
+    hv_ = rhs.tail(nl_);
+    hv_.noalias() -= g_rl.transpose() * u_;
+    auto d = coef.tail(nl_);
+    FeatureSign(l1, d);
+    coef.head(nr_) = u_;
+    coef.head(nr_).noalias() -= w_ * d;
+    return true;
+  }
+
+ private:
+  // Minimises 0.5 d'Hd - hv'd + l1 * |d|_1 from the warm start d.
+  void FeatureSign(double l1, Eigen::Ref<Eigen::VectorXd> d) {
+    const double tiny = 1e-14 * (1.0 + h_.diagonal().cwiseAbs().maxCoeff());
+    const double tolerance = 1e-10 * (1.0 + l1 + hv_.cwiseAbs().maxCoeff());
+    for (int j = 0; j < nl_; ++j) {
+      if (h_(j, j) <= tiny) d(j) = 0;  // A ramp that is zero on the history.
+    }
+    const int max_steps = 10 * nl_ + 50;  // Finite in theory; a guard against round-off.
+    for (int step = 0; step < max_steps; ++step) {
+      grad_.noalias() = h_ * d;
+      grad_ -= hv_;
+      bool nonzero_optimal = true;
+      for (int j = 0; j < nl_; ++j) {
+        if (d(j) != 0 && std::abs(grad_(j) + l1 * Sign(d(j))) > tolerance) {
+          nonzero_optimal = false;
+        }
+      }
+      int add = -1;
+      if (nonzero_optimal) {
+        double worst = l1 + tolerance;
+        for (int j = 0; j < nl_; ++j) {
+          if (d(j) == 0 && h_(j, j) > tiny && std::abs(grad_(j)) > worst) {
+            worst = std::abs(grad_(j));
+            add = j;
+          }
+        }
+        if (add < 0) return;  // KKT conditions hold: optimal.
+      }
+      int m = 0;
+      for (int j = 0; j < nl_; ++j) {
+        if (d(j) == 0 && j != add) continue;
+        active_[m++] = j;
+        sign_(j) = d(j) != 0 ? Sign(d(j)) : -Sign(grad_(j));
+      }
+      if (!SignedStep(l1, m, d)) return;
+    }
+  }
+
+  // Solves the quadratic with the active signs fixed, then moves d towards that solution
+  // to the best of the endpoint and the points where a coefficient crosses zero.
+  bool SignedStep(double l1, int m, Eigen::Ref<Eigen::VectorXd> d) {
+    for (int a = 0; a < m; ++a) {
+      for (int b = 0; b < m; ++b) haa_(a, b) = h_(active_[a], active_[b]);
+      target_(a) = hv_(active_[a]) - l1 * sign_(active_[a]);
+      start_(a) = d(active_[a]);
+    }
+    Eigen::Ref<Eigen::MatrixXd> block = haa_.topLeftCorner(m, m);
+    Eigen::LLT<Eigen::Ref<Eigen::MatrixXd>> llt(block);  // In place, no allocation.
+    if (llt.info() != Eigen::Success) return false;
+    llt.solveInPlace(target_.head(m));
+    double best_t = 1;
+    int best_zero = -1;
+    double best = ActiveObjective(l1, m, 1, -1);
+    for (int a = 0; a < m; ++a) {
+      if (start_(a) != 0 && start_(a) * target_(a) < 0) {
+        const double t = start_(a) / (start_(a) - target_(a));
+        const double value = ActiveObjective(l1, m, t, a);
+        if (value < best) {
+          best = value;
+          best_t = t;
+          best_zero = a;
+        }
+      }
+    }
+    for (int a = 0; a < m; ++a) {
+      d(active_[a]) = a == best_zero ? 0.0 : start_(a) + best_t * (target_(a) - start_(a));
+    }
+    return true;
+  }
+
+  // The objective on the active set at start + t * (target - start), coefficient `zero`
+  // forced to 0 (the crossing point).
+  double ActiveObjective(double l1, int m, double t, int zero) {
+    auto z = grad_.head(m);  // Free scratch here: grad_ is recomputed before its next use.
+    for (int a = 0; a < m; ++a) z(a) = a == zero ? 0.0 : start_(a) + t * (target_(a) - start_(a));
+    double value = 0;
+    for (int a = 0; a < m; ++a) {
+      double row = 0;
+      for (int b = 0; b < m; ++b) row += h_(active_[a], active_[b]) * z(b);
+      value += z(a) * (0.5 * row - hv_(active_[a])) + l1 * std::abs(z(a));
+    }
+    return value;
+  }
+
+  static double Sign(double v) { return v > 0 ? 1.0 : (v < 0 ? -1.0 : 0.0); }
+
+  const int nr_;
+  const int nl_;
+  Eigen::MatrixXd a_;
+  Eigen::LLT<Eigen::MatrixXd> llt_;
+  Eigen::MatrixXd w_;
+  Eigen::VectorXd u_;
+  Eigen::MatrixXd h_;
+  Eigen::VectorXd hv_;
+  Eigen::VectorXd grad_;
+  Eigen::VectorXd sign_;
+  Eigen::MatrixXd haa_;
+  Eigen::VectorXd target_;
+  Eigen::VectorXd start_;
+  std::vector<int> active_;
+};
+
+// MAP sigma^2 for a fixed fit: the positive root of 4 s^4 + n s^2 - RSS = 0 (HalfNormal(0.5)
+// prior), written to avoid cancellation, floored at kMinSigma^2.
+double MapSigma2(double rss, int64_t n) {
+  const double nn = static_cast<double>(n);
+  const double s2 = 2 * rss / (nn + std::sqrt(nn * nn + 16 * rss));
+  return std::max(s2, kMinSigma * kMinSigma);
+}
+
+double InitialSigma2(const Eigen::VectorXd& y) {
+  const double var = (y.array() - y.mean()).square().mean();
+  return std::max(var, kMinSigma * kMinSigma);
+}
+
+void Gram(const Eigen::Ref<const Eigen::MatrixXd>& x, Eigen::MatrixXd& gram) {
+  gram.setZero();
+  gram.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose());
+  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+}
+
+struct ScaledFit {
+  Eigen::VectorXd coef;  // Layout order, scaled units.
+  double sigma2 = 0;
+};
+
+// One linear problem; X'X and X'y are accumulated over chunks of rows so the n x p design is
+// never held whole (a small buffer that stays in cache and off mmap).
+Result<ScaledFit> FitAdditive(const DesignWriter& design, const Eigen::VectorXd& y,
+                              const Layout& layout, const ProphetOptions& options) {
+  constexpr int64_t kChunkRows = 128;
+  const int p = layout.cols();
+  const int nr = layout.q + 2;
+  const auto n = static_cast<int64_t>(y.size());
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(p);
+  Eigen::MatrixXd chunk(std::min(n, kChunkRows), p);
+  for (int64_t first = 0; first < n; first += kChunkRows) {
+    const int64_t rows = std::min(kChunkRows, n - first);
+    auto block = chunk.topRows(rows);
+    design.Fill(first, block);
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+    rhs.noalias() += block.transpose() * y.segment(first, rows);
+  }
+  gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+  const double yy = y.squaredNorm();
+  const Eigen::Map<const Eigen::VectorXd> weight(layout.ridge_weight.data(), nr);
+  PenalisedLeastSquares solver(nr, p - nr);
+  Eigen::VectorXd ridge(nr);
+  ScaledFit fit{.coef = Eigen::VectorXd::Zero(p), .sigma2 = InitialSigma2(y)};
+  for (int it = 0; it < kMaxSigmaIterations; ++it) {
+    ridge = weight * fit.sigma2;
+    if (!solver.Solve(gram, rhs, ridge, fit.sigma2 / options.changepoint_prior_scale, fit.coef)) {
+      return InternalError("ridge block not positive definite");
+    }
+    const double rss = std::max(0.0, yy - 2 * rhs.dot(fit.coef) + fit.coef.dot(gram * fit.coef));
+    const double next = MapSigma2(rss, n);
+    const bool done = std::abs(next - fit.sigma2) <= kSigmaTolerance * fit.sigma2;
+    fit.sigma2 = next;
+    if (done) break;
+  }
+  return fit;
+}
+
+// Alternates: trend given the factor f = 1 + Xs*beta, seasonal given the trend g, sigma.
+Result<ScaledFit> FitMultiplicative(const DesignWriter& design, const Eigen::VectorXd& y,
+                                    const Layout& layout, const ProphetOptions& options) {
+  const int q = layout.q;
+  const int nt = layout.cols() - q;  // intercept, slope, ramps
+  const auto n = static_cast<int64_t>(y.size());
+  Eigen::MatrixXd x(n, layout.cols());
+  design.Fill(0, x);
+  const auto xs = x.leftCols(q);
+  const auto xt = x.rightCols(nt);
+  const Eigen::Map<const Eigen::VectorXd> seasonal_weight(layout.ridge_weight.data(), q);
+  const Eigen::Map<const Eigen::VectorXd> trend_weight(layout.ridge_weight.data() + q, 2);
+  PenalisedLeastSquares trend_solver(2, nt - 2);
+  PenalisedLeastSquares seasonal_solver(q, 0);
+  Eigen::MatrixXd weighted_t(n, nt);
+  Eigen::MatrixXd weighted_s(n, q);
+  Eigen::MatrixXd gram_t(nt, nt);
+  Eigen::MatrixXd gram_s(q, q);
+  Eigen::VectorXd rhs_t(nt);
+  Eigen::VectorXd rhs_s(q);
+  Eigen::VectorXd ridge_t(2);
+  Eigen::VectorXd ridge_s(q);
+  Eigen::VectorXd theta = Eigen::VectorXd::Zero(nt);
+  Eigen::VectorXd beta = Eigen::VectorXd::Zero(q);
+  Eigen::VectorXd factor = Eigen::VectorXd::Ones(n);
+  Eigen::VectorXd trend(n);
+  Eigen::VectorXd fitted = Eigen::VectorXd::Zero(n);
+  Eigen::VectorXd previous(n);
+  double sigma2 = InitialSigma2(y);
+  for (int it = 0; it < kMaxMultiplicativeIterations; ++it) {
+    weighted_t = xt.array().colwise() * factor.array();
+    Gram(weighted_t, gram_t);
+    rhs_t.noalias() = weighted_t.transpose() * y;
+    ridge_t = trend_weight * sigma2;
+    if (!trend_solver.Solve(gram_t, rhs_t, ridge_t, sigma2 / options.changepoint_prior_scale,
+                            theta)) {
+      return InternalError("trend block not positive definite");
+    }
+    trend.noalias() = xt * theta;
+    weighted_s = xs.array().colwise() * trend.array();
+    Gram(weighted_s, gram_s);
+    rhs_s.noalias() = weighted_s.transpose() * (y - trend);
+    ridge_s = seasonal_weight * sigma2;
+    if (!seasonal_solver.Solve(gram_s, rhs_s, ridge_s, 0, beta)) {
+      return InternalError("seasonal block not positive definite");
+    }
+    factor.setOnes();
+    factor.noalias() += xs * beta;
+    previous = fitted;
+    fitted = trend.cwiseProduct(factor);
+    sigma2 = MapSigma2((y - fitted).squaredNorm(), n);
+    if (it > 0 && (fitted - previous).cwiseAbs().maxCoeff() < kMultiplicativeTolerance) break;
+  }
+  ScaledFit fit{.coef = Eigen::VectorXd(layout.cols()), .sigma2 = sigma2};
+  fit.coef << beta, theta;
+  return fit;
+}
+
+// Scaled coefficients back to y units and per-step rates.
+ProphetFit Unpack(const ScaledFit& scaled, const Layout& layout, const ProphetOptions& options,
+                  int64_t n, double y_scale) {
+  ProphetFit fit;
+  fit.mode = options.mode;
+  fit.history_size = n;
+  const double per_step = y_scale / static_cast<double>(n - 1);
+  const double seasonal_unit = options.mode == ProphetMode::kAdditive ? y_scale : 1.0;
+  const Eigen::VectorXd& b = scaled.coef;
+  int col = 0;
+  for (const SeasonTerm& term : layout.seasons) {
+    ProphetSeasonalFit season;
+    season.period = term.period;
+    season.harmonics = term.harmonics;
+    for (int sin_col : term.sin_cols) {
+      season.cos_coef.push_back(b(col++) * seasonal_unit);
+      season.sin_coef.push_back(sin_col >= 0 ? b(col++) * seasonal_unit : 0.0);
+    }
+    fit.seasonalities.push_back(std::move(season));
+  }
+  for (const EventTerm& term : layout.events) {
+    const ProphetEvent& event = options.events[term.option_index];
+    ProphetEventFit e{.name = event.name, .starts = event.starts, .effect = {}};
+    for (int o = 0; o < event.length_steps; ++o) {
+      e.effect.push_back(b(term.first_col + o) * seasonal_unit);
+    }
+    fit.events.push_back(std::move(e));
+  }
+  fit.trend_offset = b(layout.q) * y_scale;
+  fit.trend_rate = b(layout.q + 1) * per_step;
+  fit.changepoints = layout.changepoints;
+  double sum_abs = 0;
+  for (size_t j = 0; j < layout.changepoints.size(); ++j) {
+    fit.deltas.push_back(b(layout.q + 2 + static_cast<int>(j)) * per_step);
+    sum_abs += std::abs(fit.deltas.back());
+  }
+  fit.sigma = std::sqrt(scaled.sigma2) * y_scale;
+  const auto s = static_cast<double>(layout.changepoints.size());
+  fit.changepoint_rate = s / static_cast<double>(n - 1);
+  // Prophet adds 1e-8 (scaled) so that a fit without changes still has some uncertainty.
+  fit.delta_scale = s > 0 ? sum_abs / s + 1e-8 * per_step : 0.0;
+  return fit;
+}
+
+ProphetFit FlatFit(std::span<const double> y, const ProphetOptions& options) {
+  ProphetFit fit;
+  fit.mode = options.mode;
+  fit.history_size = static_cast<int64_t>(y.size());
+  fit.trend_offset = y.empty() ? 0.0 : y.back();
+  if (y.size() == 2) fit.sigma = std::abs(y[1] - y[0]);
+  fit.notes.push_back("prophet: " + std::to_string(y.size()) +
+                      " points are too few to fit; flat forecast at the last value");
+  return fit;
+}
+
+// s(i) + h(i): the seasonal and event part at step i, in the fit's units.
+double SeasonalPart(const ProphetFit& fit, int64_t i) {
+  double total = 0;
+  for (const ProphetSeasonalFit& season : fit.seasonalities) {
+    const int64_t p = season.period;
+    const int64_t phase = ((i % p) + p) % p;
+    for (size_t h = 0; h < season.harmonics.size(); ++h) {
+      const double angle =
+          2 * std::numbers::pi * static_cast<double>((season.harmonics[h] * phase) % p) /
+          static_cast<double>(p);
+      total += season.cos_coef[h] * std::cos(angle) + season.sin_coef[h] * std::sin(angle);
+    }
+  }
+  for (const ProphetEventFit& event : fit.events) {
+    const auto length = static_cast<int64_t>(event.effect.size());
+    for (int64_t start : event.starts) {
+      const int64_t offset = i - start;
+      if (offset >= 0 && offset < length) total += event.effect[offset];
+    }
+  }
+  return total;
+}
+
+std::string Describe(const ProphetFit& fit) {
+  std::string out = fit.mode == ProphetMode::kAdditive ? "Prophet(additive" : "Prophet(multiplicative";
+  out += ", " + std::to_string(fit.changepoints.size()) + " changepoints";
+  for (size_t s = 0; s < fit.seasonalities.size(); ++s) {
+    out += (s == 0 ? ", seasonal " : "+") + std::to_string(fit.seasonalities[s].period) + "x" +
+           std::to_string(fit.seasonalities[s].harmonics.size());
+  }
+  if (!fit.events.empty()) out += ", " + std::to_string(fit.events.size()) + " events";
+  return out + ")";
+}
+
+}  // namespace
+
+int DefaultProphetFourierOrder(int period, std::span<const int> periods) {
+  const int shortest = periods.empty() ? period : *std::min_element(periods.begin(), periods.end());
+  const int order = period <= shortest ? kMaxDefaultOrder : kLongerPeriodOrder;
+  return std::min(order, period / 2);
+}
+
+Result<ProphetFit> FitProphet(std::span<const double> y, std::span<const int> periods,
+                              const ProphetOptions& options) {
+  if (Status status = Validate(y, periods, options); !status.ok()) {
+    return status.WithContext("prophet");
+  }
+  const auto n = static_cast<int64_t>(y.size());
+  if (n < kMinFitPoints) return FlatFit(y, options);
+  std::vector<std::string> notes;
+  const Layout layout = BuildLayout(n, periods, options, notes);
+  const DesignWriter design(n, layout, options);
+  double y_scale = 0;
+  for (double v : y) y_scale = std::max(y_scale, std::abs(v));
+  if (y_scale == 0) y_scale = 1;
+  const Eigen::VectorXd ys = Eigen::Map<const Eigen::VectorXd>(y.data(), n) / y_scale;
+  const bool multiplicative = options.mode == ProphetMode::kMultiplicative && layout.q > 0;
+  Result<ScaledFit> scaled = multiplicative ? FitMultiplicative(design, ys, layout, options)
+                                            : FitAdditive(design, ys, layout, options);
+  if (!scaled.ok()) return scaled.status().WithContext("prophet");
+  ProphetFit fit = Unpack(*scaled, layout, options, n, y_scale);
+  fit.notes = std::move(notes);
+  return fit;
+}
+
+std::vector<double> ProphetPredict(const ProphetFit& fit, int64_t from_index, int count) {
+  std::vector<double> out;
+  out.reserve(std::max(count, 0));
+  for (int j = 0; j < count; ++j) {
+    const int64_t i = from_index + j;
+    double trend = fit.trend_offset + fit.trend_rate * static_cast<double>(i);
+    for (size_t c = 0; c < fit.changepoints.size(); ++c) {
+      if (i > fit.changepoints[c]) {
+        trend += fit.deltas[c] * static_cast<double>(i - fit.changepoints[c]);
+      }
+    }
+    const double seasonal = SeasonalPart(fit, i);
+    out.push_back(fit.mode == ProphetMode::kAdditive ? trend + seasonal
+                                                     : trend * (1 + seasonal));
+  }
+  return out;
+}
+
+std::vector<double> ProphetForecastSd(const ProphetFit& fit, int horizon) {
+  std::vector<double> out;
+  out.reserve(std::max(horizon, 0));
+  const double jump_variance = 2 * fit.delta_scale * fit.delta_scale;  // Laplace.
+  for (int h = 1; h <= horizon; ++h) {
+    const double hh = h;
+    double trend_variance = fit.changepoint_rate * jump_variance * hh * hh * hh / 3;
+    if (fit.mode == ProphetMode::kMultiplicative) {
+      const double factor = 1 + SeasonalPart(fit, fit.history_size - 1 + h);
+      trend_variance *= factor * factor;
+    }
+    out.push_back(std::sqrt(fit.sigma * fit.sigma + trend_variance));
+  }
+  return out;
+}
+
+ProphetModel::ProphetModel(ProphetOptions options) : options_(std::move(options)) {}
+
+Result<ModelForecast> ProphetModel::Forecast(std::span<const double> history,
+                                             std::span<const int> periods, int horizon) const {
+  if (history.empty()) return InvalidArgumentError("prophet: empty history");
+  if (horizon < 1) return InvalidArgumentError("prophet: horizon must be >= 1");
+  PRESCIENT_ASSIGN_OR_RETURN(ProphetFit fit, FitProphet(history, periods, options_));
+  ModelForecast out;
+  out.mean = ProphetPredict(fit, fit.history_size, horizon);
+  if (fit.history_size > 1) out.sd = ProphetForecastSd(fit, horizon);
+  out.description = Describe(fit);
+  out.notes = std::move(fit.notes);
+  return out;
+}
+
+}  // namespace prescient::forecast

@@ -1,0 +1,61 @@
+# The two commands: `make demo` and `make test`. Everything else is a step of theirs.
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro fuzz format format-check clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: setup $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Until the simulator lands, the main job forecasts the bundled real trace (NASA HTTP
+# requests, July 1995, 5-minute buckets): two weeks of history, the next day forecast.
+demo: build
+	$(BUILD_DIR)/src/prescient/prescient forecast --input testdata/demo/nasa_http_5min.csv --horizon 288 --model auto --output $(BUILD_DIR)/demo-forecast.csv
+	@scripts/demo_report.sh testdata/demo/nasa_http_5min.csv $(BUILD_DIR)/demo-forecast.csv
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+# The same tests under AddressSanitizer and UBSan.
+test-asan: setup
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPRESCIENT_SANITIZE=ON -DPRESCIENT_WERROR=ON
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L unit
+
+bench: bench-micro bench-forecast
+
+# Google Benchmark of every model on a 14-day 5-minute series.
+bench-micro: build
+	$(BUILD_DIR)/bench/forecast_models_bench --benchmark_min_time=0.5
+
+# M4 Hourly: our models and the peers (R forecast, R prophet, statsmodels), same run.
+bench-forecast: build
+	@scripts/setup.sh --bench
+	bench/m4/run.sh $(BUILD_DIR)
+
+# Real fuzzing with libFuzzer (clang); FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRESCIENT_FUZZ=ON -DPRESCIENT_SANITIZE=ON
+	cmake --build build-fuzz -j $(JOBS) --target series_csv_fuzzer
+	mkdir -p build-fuzz/corpus && cp -n fuzz/corpus/series_csv/* build-fuzz/corpus/ 2>/dev/null || true
+	build-fuzz/fuzz/series_csv_fuzzer -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus
+
+format:
+	find src bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+format-check:
+	find src bench fuzz -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz

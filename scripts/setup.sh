@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian's packages. Idempotent: packages
+# already present are skipped, and apt is not touched at all when nothing is missing.
+# Usage: scripts/setup.sh [--bench]   (--bench adds the peers of the forecast benchmark:
+# R forecast, R prophet, statsmodels).
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev clang-format
+)
+BENCH_PACKAGES=(r-base-core r-cran-forecast r-cran-prophet python3 python3-statsmodels python3-pandas)
+
+packages=("${BUILD_PACKAGES[@]}")
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=("${BENCH_PACKAGES[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+SUDO=""
+if [[ "$(id -u)" -ne 0 ]]; then
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,42 @@
+// The forecasting front door: values with gaps in, point forecasts and calibrated
+// prediction intervals out. It fills missing points, drops seasons the history cannot
+// support (saying so), runs the named model or `auto`, and calibrates the intervals on
+// the model's own out-of-sample backtest errors (intervals.h).
+// Pure and thread-safe. Tested by forecaster_test.cc.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "prescient/core/result.h"
+#include "prescient/forecast/backtest.h"
+#include "prescient/forecast/intervals.h"
+
+namespace prescient::forecast {
+
+inline constexpr int kMaxHorizon = 1'000'000;
+// A forecast longer than this many times the history is extrapolation, not forecasting.
+inline constexpr int kMaxHorizonToHistoryRatio = 10;
+inline const std::vector<double> kDefaultLevels = {80, 95};
+
+struct ForecastOptions {
+  std::string model = "auto";     // registry.h names.
+  std::vector<int> periods;       // Seasonal periods in steps; may be empty.
+  int horizon = 0;                // Steps ahead, >= 1.
+  std::vector<double> levels = kDefaultLevels;  // Interval levels in percent, in (0, 100).
+  BacktestOptions backtest;
+};
+
+struct Forecast {
+  std::vector<double> mean;
+  std::vector<Band> bands;          // One per level, in the order asked.
+  std::string model;                // What was fitted.
+  std::string interval_method;      // "conformal(4 windows)" or "gaussian(model sd)".
+  std::vector<std::string> notes;   // Fallbacks and dropped seasons, for stderr.
+};
+
+// InvalidArgument for a bad option (naming it) or values that are all missing.
+Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOptions& options);
+
+}  // namespace prescient::forecast
