@@ -66,53 +66,81 @@ bool AllFinite(std::span<const double> y) {
   return std::all_of(y.begin(), y.end(), [](double v) { return std::isfinite(v); });
 }
 
+double Tricube(double u) {
+  const double c = 1 - u * u * u;
+  return c * c * c;
+}
+
 // stlest: the loess estimate at abscissa xs (0-based, may lie outside [0, n)) from
 // y[left..right], tricube weights over the half-width h, times the robustness weights
-// rw (if any). Degree 1 adds the local-linear correction. False if every weight is 0.
+// rw (if any); degree 1 adds the local-linear correction. False if every weight is 0.
+// One pass over the window: netlib normalises the weights, then rescales them by
+// 1 + b (j - mean); the same sum is formed here from the weighted moments of d = j - xs,
+// which agrees with netlib to rounding.
 bool LoessEstimate(const double* y, int n, int len, int degree, double xs, int left, int right,
-                   const double* rw, double* w, double* ys) {
+                   const double* rw, double* ys) {
   const double range = n - 1.0;
   double h = std::max(xs - left, right - xs);
   if (len > n) h += (len - n) / 2;  // Integer division, as in the Fortran.
   const double h9 = 0.999 * h;
   const double h1 = 0.001 * h;
-  double a = 0;
+  const double inv_h = h > 0 ? 1 / h : 0;
+  double sw = 0, swd = 0, swdd = 0, swy = 0, swdy = 0;
   for (int j = left; j <= right; ++j) {
-    w[j] = 0;
-    const double r = std::abs(j - xs);
-    if (r <= h9) {
-      if (r <= h1) {
-        w[j] = 1;
-      } else {
-        const double q = r / h;
-        const double c = 1 - q * q * q;
-        w[j] = c * c * c;
-      }
-      if (rw != nullptr) w[j] *= rw[j];
-      a += w[j];
-    }
+    const double d = j - xs;
+    const double r = std::abs(d);
+    if (r > h9) continue;
+    double w = r <= h1 ? 1.0 : Tricube(r * inv_h);
+    if (rw != nullptr) w *= rw[j];
+    const double wy = w * y[j];
+    sw += w;
+    swd += w * d;
+    swdd += w * d * d;
+    swy += wy;
+    swdy += wy * d;
   }
-  if (a <= 0) return false;
-  for (int j = left; j <= right; ++j) w[j] /= a;
+  if (sw <= 0) return false;
+  double estimate = swy / sw;
   if (h > 0 && degree > 0) {
-    double mean = 0;
-    for (int j = left; j <= right; ++j) mean += w[j] * j;
-    double b = xs - mean;
-    double c = 0;
-    for (int j = left; j <= right; ++j) c += w[j] * (j - mean) * (j - mean);
+    const double mean_d = swd / sw;
+    const double c = swdd / sw - mean_d * mean_d;  // Weighted variance of the abscissae.
     if (std::sqrt(c) > 0.001 * range) {
-      b /= c;
-      for (int j = left; j <= right; ++j) w[j] *= b * (j - mean) + 1;
+      estimate += (-mean_d / c) * (swdy / sw - mean_d * estimate);
     }
   }
-  double sum = 0;
-  for (int j = left; j <= right; ++j) sum += w[j] * y[j];
-  *ys = sum;
+  *ys = estimate;
   return true;
 }
 
+// The normalised tricube weights of an interior window (len odd, centred on the point):
+// there, without robustness weights, loess of degree 0 or 1 is this fixed linear filter
+// (the local-linear correction vanishes by symmetry).
+void InteriorKernel(int len, double* kernel) {
+  const int half_width = (len - 1) / 2;
+  const double h = half_width;
+  double sum = 0;
+  for (int m = 0; m < len; ++m) {
+    const double r = std::abs(m - h);
+    kernel[m] = r > 0.999 * h ? 0.0 : (r <= 0.001 * h ? 1.0 : Tricube(r / h));
+    sum += kernel[m];
+  }
+  for (int m = 0; m < len; ++m) kernel[m] /= sum;
+}
+
+// One point of stless: the fixed filter inside the series, stlest elsewhere.
+void SmoothAt(const double* y, int n, int len, int degree, int i, int left, int right,
+              const double* rw, const double* kernel, double* ys) {
+  if (kernel != nullptr && i - left == right - i && right - left + 1 == len) {
+    double sum = 0;
+    for (int m = 0; m < len; ++m) sum += kernel[m] * y[left + m];
+    ys[i] = sum;
+    return;
+  }
+  if (!LoessEstimate(y, n, len, degree, i, left, right, rw, &ys[i])) ys[i] = y[i];
+}
+
 // stless: loess smoothing of y[0..n) into ys, evaluated every `jump` points and
-// interpolated linearly in between. `work` holds n doubles.
+// interpolated linearly in between. `work` holds n doubles (the interior kernel).
 void LoessSmooth(const double* y, int n, int len, int degree, int jump, const double* rw,
                  double* ys, double* work) {
   if (n < 2) {
@@ -122,10 +150,13 @@ void LoessSmooth(const double* y, int n, int len, int degree, int jump, const do
   const int step = std::min(jump, n - 1);
   int left = 0;
   int right = n - 1;
+  const double* kernel = nullptr;
+  if (rw == nullptr && len < n) {
+    InteriorKernel(len, work);
+    kernel = work;
+  }
   if (len >= n) {
-    for (int i = 0; i < n; i += step) {
-      if (!LoessEstimate(y, n, len, degree, i, left, right, rw, work, &ys[i])) ys[i] = y[i];
-    }
+    for (int i = 0; i < n; i += step) SmoothAt(y, n, len, degree, i, left, right, rw, kernel, ys);
   } else if (step == 1) {
     const int half = (len + 1) / 2;
     right = len - 1;
@@ -134,7 +165,7 @@ void LoessSmooth(const double* y, int n, int len, int degree, int jump, const do
         ++left;
         ++right;
       }
-      if (!LoessEstimate(y, n, len, degree, i, left, right, rw, work, &ys[i])) ys[i] = y[i];
+      SmoothAt(y, n, len, degree, i, left, right, rw, kernel, ys);
     }
   } else {
     const int half = (len + 1) / 2;
@@ -149,7 +180,7 @@ void LoessSmooth(const double* y, int n, int len, int degree, int jump, const do
         left = i + 1 - half;
         right = left + len - 1;
       }
-      if (!LoessEstimate(y, n, len, degree, i, left, right, rw, work, &ys[i])) ys[i] = y[i];
+      SmoothAt(y, n, len, degree, i, left, right, rw, kernel, ys);
     }
   }
   if (step == 1) return;
@@ -159,9 +190,7 @@ void LoessSmooth(const double* y, int n, int len, int degree, int jump, const do
   }
   const int last = ((n - 1) / step) * step;
   if (last == n - 1) return;
-  if (!LoessEstimate(y, n, len, degree, n - 1, left, right, rw, work, &ys[n - 1])) {
-    ys[n - 1] = y[n - 1];
-  }
+  SmoothAt(y, n, len, degree, n - 1, left, right, rw, kernel, ys);
   if (last != n - 2) {
     const double delta = (ys[n - 1] - ys[last]) / (n - 1 - last);
     for (int j = last + 1; j < n - 1; ++j) ys[j] = ys[last] + delta * (j - last);
@@ -250,11 +279,10 @@ void CycleSubseries(const double* y, int n, const StlParams& p, const double* rw
     }
     const double* w = rw != nullptr ? sub_rw : nullptr;
     LoessSmooth(sub, k, p.ns, p.isdeg, p.nsjump, w, smooth + 1, work);
-    if (!LoessEstimate(sub, k, p.ns, p.isdeg, -1, 0, std::min(p.ns, k) - 1, w, work,
-                       &smooth[0])) {
+    if (!LoessEstimate(sub, k, p.ns, p.isdeg, -1, 0, std::min(p.ns, k) - 1, w, &smooth[0])) {
       smooth[0] = smooth[1];
     }
-    if (!LoessEstimate(sub, k, p.ns, p.isdeg, k, std::max(0, k - p.ns), k - 1, w, work,
+    if (!LoessEstimate(sub, k, p.ns, p.isdeg, k, std::max(0, k - p.ns), k - 1, w,
                        &smooth[k + 1])) {
       smooth[k + 1] = smooth[k];
     }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# M4 Hourly benchmark: our models and the peers, one run, one machine; writes the tables
+# into docs/benchmarks.md between the m4 markers.
+# Usage: bench/m4/run.sh [BUILD_DIR]
+#   PEERS=0        skip running the peers (reuse their forecast files if present)
+#   MODELS="..."   our models to run (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+data=${M4_DATA:-../shared/data/m4-hourly}
+out=$build/bench/m4
+mkdir -p "$out"
+stride=8
+
+if [[ "${PEERS:-1}" != "0" ]]; then
+  M4_TRAIN="$data/Hourly-train.csv" bash bench/peers/run_peers.sh "$out"
+fi
+
+models=${MODELS:-"snaive naive2 ets mstl prophet sar auto"}
+args=()
+for m in $models; do
+  echo "m4: prescient $m" >&2
+  taskset -c 0 "$build/bench/m4_forecast" "$m" "$data/Hourly-train.csv" "$out/ours_$m.csv"
+  args+=("prescient $m=$out/ours_$m.csv")
+done
+declare -A peer_names=([stlf]="R forecast::stlf" [ets]="R forecast::ets" [auto.arima]="R forecast::auto.arima"
+                       [tbats]="R forecast::tbats" [prophet]="R prophet" [statsmodels]="statsmodels Holt-Winters")
+for p in stlf ets auto.arima tbats prophet statsmodels; do
+  if [[ -s "$out/peer_$p.csv" ]]; then args+=("${peer_names[$p]}=$out/peer_$p.csv"); fi
+done
+
+{
+  echo "<!-- m4:begin (written by bench/m4/run.sh; do not edit by hand) -->"
+  echo
+  echo "Run: $(date -u +%Y-%m-%d), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, one core per forecaster."
+  for p in "$out"/peer_*.meta; do
+    [[ -f "$p" ]] && echo "Peer $(basename "$p" .meta): $(grep -E '^(R|forecast|prophet|statsmodels|numpy|started|finished):' "$p" | tr '\n' ' ')"
+  done
+  echo
+  "$build/bench/m4_score" "$data/Hourly-train.csv" "$data/Hourly-test.csv" \
+    "$data/official-benchmark-forecasts/submission-Naive2-Hourly.csv" "$stride" "${args[@]}"
+  echo
+  echo "<!-- m4:end -->"
+} > "$out/tables.md"
+
+doc=docs/benchmarks.md
+awk -v tables="$out/tables.md" '
+  /<!-- m4:begin/ { while ((getline line < tables) > 0) print line; skip = 1; next }
+  /<!-- m4:end/ { skip = 0; next }
+  !skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
+echo "m4: tables written to $doc" >&2
