@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "m4_data.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   options.periods = {24, 168};
   options.horizon = kHorizon;
   options.levels = {95};
+  std::map<std::string, int> chosen;  // How often each fitted form was used.
   for (size_t i = 0; i < train->size(); i += static_cast<size_t>(stride)) {
     const auto& s = (*train)[i];
     const auto start = std::chrono::steady_clock::now();
@@ -43,6 +45,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "m4_forecast: %s: %s\n", s.id.c_str(), f.status().ToString().c_str());
       return 1;
     }
+    std::string form = f->model;
+    for (char& c : form) if (c >= '0' && c <= '9') c = '#';
+    ++chosen[form];
     char buf[64];
     out << s.id << ',' << ms;
     for (double v : f->mean) { std::snprintf(buf, sizeof buf, ",%.10g", v); out << buf; }
@@ -50,5 +55,6 @@ int main(int argc, char** argv) {
     for (double v : f->bands[0].upper) { std::snprintf(buf, sizeof buf, ",%.10g", v); out << buf; }
     out << '\n';
   }
+  for (const auto& [form, count] : chosen) std::fprintf(stderr, "%5d  %s\n", count, form.c_str());
   return 0;
 }

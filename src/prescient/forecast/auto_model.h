@@ -1,6 +1,7 @@
 // `auto`: picks or combines models per series from rolling-origin backtests on the series'
-// own history (backtest.h). Every candidate is scored by its mean absolute scaled error
-// over the windows; the best single model and the means of the best two and three are
+// own history (backtest.h). Every candidate is scored by its mean symmetric relative error
+// over the windows (sMAPE's terms: scale-free, and bounded, so one wild window cannot
+// dominate); the best single model and the means of the best two and three are
 // compared, and the lowest score wins (ties: the simpler choice). Combining is kept
 // because averaging forecasts of different families is the most reliable gain in the M
 // competitions (Makridakis et al. 2020); selecting is kept because on strongly regular
@@ -32,7 +33,7 @@ struct AutoSelection {
   std::string description;       // "auto: mean(mstl, sar)".
   BacktestResult backtest;       // All candidates' backtest forecasts.
   std::vector<std::vector<double>> chosen_backtest;  // The chosen mix, per window.
-  double score = 0;              // Mean absolute scaled error of the chosen mix.
+  double score = 0;              // Mean symmetric relative error of the chosen mix.
 };
 
 class AutoModel final : public Model {

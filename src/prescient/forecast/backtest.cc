@@ -73,13 +73,19 @@ std::vector<std::vector<double>> BacktestResult::ScaledErrors(
   return errors;
 }
 
-double BacktestResult::MeanAbsScaledError(
+double BacktestResult::MeanSymmetricError(
     const std::vector<std::vector<double>>& forecasts_per_window) const {
   double sum = 0;
   size_t count = 0;
-  for (const std::vector<double>& e : ScaledErrors(forecasts_per_window)) {
-    for (double v : e) {
-      sum += std::isfinite(v) ? std::abs(v) : 1e9;
+  for (size_t w = 0; w < windows.size(); ++w) {
+    for (size_t j = 0; j < actuals[w].size(); ++j) {
+      const double y = actuals[w][j], f = forecasts_per_window[w][j];
+      const double denom = std::abs(y) + std::abs(f);
+      if (!std::isfinite(f)) {
+        sum += 2;
+      } else if (denom > 0) {
+        sum += 2 * std::abs(y - f) / denom;
+      }
       ++count;
     }
   }

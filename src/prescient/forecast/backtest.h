@@ -36,8 +36,9 @@ struct BacktestResult {
   // Scaled errors (actual - forecast) / scale of a forecast set, per window.
   std::vector<std::vector<double>> ScaledErrors(
       const std::vector<std::vector<double>>& forecasts_per_window) const;
-  // Mean absolute scaled error of a forecast set over all windows and steps.
-  double MeanAbsScaledError(const std::vector<std::vector<double>>& forecasts_per_window) const;
+  // Mean of 2|y - f| / (|y| + |f|) over all windows and steps (0 where both are 0;
+  // non-finite forecasts count as the worst, 2).
+  double MeanSymmetricError(const std::vector<std::vector<double>>& forecasts_per_window) const;
 };
 
 // The level scale used to make errors comparable across windows and with the final

@@ -14,10 +14,18 @@
 //   5. deseasonalise y - S and smooth it by loess with window n_t, degree 1: T.
 // The outer loop (robust STL) computes bisquare weights from R = y - S - T,
 // w = B(|R| / (6 median |R|)), and reruns the inner passes with every loess weighted.
-// This file is a line-by-line port of the netlib Fortran (stl.f, the code inside R's
+// This file is a step-by-step port of the netlib Fortran (stl.f, the code inside R's
 // stats::stl), including its speed-up: loess is evaluated only every `jump` points
 // (default ceil(window / 10)) and linearly interpolated in between, plus at the last
 // point. Windows are made odd and >= 3 as netlib does; the defaults are R's.
+// Departures; the first two change only rounding (R's stl is matched to 1e-9):
+//   - each loess estimate is one pass over its window (weighted moments of the
+//     abscissae instead of netlib's rescaled weights);
+//   - away from the ends and without robustness weights loess is a fixed symmetric
+//     filter, computed once per smoothing;
+//   - robustness weights use the exact median |R|: netlib's partial sort (psort)
+//     sometimes returns a wrong order statistic, so robust fits can differ from R's
+//     in the 4th decimal (decomposition_test.cc shows a case).
 //
 // MSTL (Bandara, Hyndman & Bergmeir 2021, "MSTL: A Seasonal-Trend Decomposition
 // Algorithm for Time Series with Multiple Seasonal Patterns"; R's forecast::mstl) handles
@@ -220,11 +228,10 @@ Result<StlParams> Resolve(const StlOptions& o, size_t n) {
   if (o.period < 2) return InvalidArgumentError("stl: period must be >= 2");
   if (n <= 2 * static_cast<size_t>(o.period)) {
     return InvalidArgumentError("stl: series of " + std::to_string(n) +
-                                " points has less than two periods of " +
-                                std::to_string(o.period));
+                                " points has less than two periods of " + std::to_string(o.period));
   }
-  if (o.seasonal_window < 0 || o.trend_window < 0 || o.low_pass_window < 0 ||
-      o.seasonal_jump < 0 || o.trend_jump < 0 || o.low_pass_jump < 0) {
+  if (o.seasonal_window < 0 || o.trend_window < 0 || o.low_pass_window < 0 || o.seasonal_jump < 0 ||
+      o.trend_jump < 0 || o.low_pass_jump < 0) {
     return InvalidArgumentError("stl: windows and jumps must be >= 0 (0 = default)");
   }
   for (int d : {o.seasonal_degree, o.trend_degree, o.low_pass_degree}) {
@@ -238,9 +245,9 @@ Result<StlParams> Resolve(const StlOptions& o, size_t n) {
   const int s_window = o.seasonal_window > 0 ? o.seasonal_window : 11;
   p.ns = OddAtLeast3(s_window);
   const double ns_for_trend = std::max(3, s_window);
-  p.nt = OddAtLeast3(o.trend_window > 0
-                         ? o.trend_window
-                         : NextOdd(std::ceil(1.5 * p.np / (1 - 1.5 / ns_for_trend))));
+  p.nt =
+      OddAtLeast3(o.trend_window > 0 ? o.trend_window
+                                     : NextOdd(std::ceil(1.5 * p.np / (1 - 1.5 / ns_for_trend))));
   p.nl = OddAtLeast3(o.low_pass_window > 0 ? o.low_pass_window : NextOdd(p.np));
   p.isdeg = o.seasonal_degree;
   p.itdeg = o.trend_degree;
@@ -268,9 +275,8 @@ class StlWorkspace {
 
 // stlss: smooth each cycle-subseries, extended by one cycle at both ends, into season
 // (n + 2 np values).
-void CycleSubseries(const double* y, int n, const StlParams& p, const double* rw,
-                    double* season, double* sub, double* smooth, double* sub_rw,
-                    double* work) {
+void CycleSubseries(const double* y, int n, const StlParams& p, const double* rw, double* season,
+                    double* sub, double* smooth, double* sub_rw, double* work) {
   for (int j = 0; j < p.np; ++j) {
     const int k = (n - 1 - j) / p.np + 1;
     for (int i = 0; i < k; ++i) sub[i] = y[i * p.np + j];
@@ -282,8 +288,7 @@ void CycleSubseries(const double* y, int n, const StlParams& p, const double* rw
     if (!LoessEstimate(sub, k, p.ns, p.isdeg, -1, 0, std::min(p.ns, k) - 1, w, &smooth[0])) {
       smooth[0] = smooth[1];
     }
-    if (!LoessEstimate(sub, k, p.ns, p.isdeg, k, std::max(0, k - p.ns), k - 1, w,
-                       &smooth[k + 1])) {
+    if (!LoessEstimate(sub, k, p.ns, p.isdeg, k, std::max(0, k - p.ns), k - 1, w, &smooth[k + 1])) {
       smooth[k + 1] = smooth[k];
     }
     for (int m = 0; m < k + 2; ++m) season[m * p.np + j] = smooth[m];
@@ -401,8 +406,7 @@ Status CheckMstlInput(std::span<const double> y, std::span<const int> periods,
 }
 
 // Sorted, deduplicated periods with more than two cycles in n points; notes the rest.
-std::vector<int> KeptPeriods(std::span<const int> periods, int n,
-                             std::vector<std::string>& notes) {
+std::vector<int> KeptPeriods(std::span<const int> periods, int n, std::vector<std::string>& notes) {
   std::vector<int> sorted(periods.begin(), periods.end());
   std::sort(sorted.begin(), sorted.end());
   sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
@@ -480,8 +484,7 @@ Result<ClassicalDecomposition> ClassicalDecompose(std::span<const double> y, int
   const size_t n = y.size();
   if (n < 2 * static_cast<size_t>(period)) {
     return InvalidArgumentError("decompose: series of " + std::to_string(n) +
-                                " points has less than two periods of " +
-                                std::to_string(period));
+                                " points has less than two periods of " + std::to_string(period));
   }
   if (!AllFinite(y)) return InvalidArgumentError("decompose: series has non-finite values");
   if (multiplicative && std::any_of(y.begin(), y.end(), [](double v) { return v <= 0; })) {

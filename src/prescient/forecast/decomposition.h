@@ -22,15 +22,15 @@ inline constexpr int kDefaultMstlIterations = 2;
 // subseries). 0 means "the default": the values of R's stl() / netlib's stl.f. Windows are
 // made odd and at least 3 as netlib does; negative values are InvalidArgument.
 struct StlOptions {
-  int period = 0;            // Required, >= 2; the series needs more than 2 periods.
-  int seasonal_window = 0;   // s.window, odd, >= 7 advised; 0 = 11 (R's mstl, 1st period).
-  int trend_window = 0;      // 0 = nextodd(ceil(1.5 * period / (1 - 1.5 / seasonal_window))).
-  int low_pass_window = 0;   // 0 = nextodd(period).
-  int seasonal_degree = 0;   // Local polynomial degrees, 0 or 1.
+  int period = 0;           // Required, >= 2; the series needs more than 2 periods.
+  int seasonal_window = 0;  // s.window, odd, >= 7 advised; 0 = 11 (R's mstl, 1st period).
+  int trend_window = 0;     // 0 = nextodd(ceil(1.5 * period / (1 - 1.5 / seasonal_window))).
+  int low_pass_window = 0;  // 0 = nextodd(period).
+  int seasonal_degree = 0;  // Local polynomial degrees, 0 or 1.
   int trend_degree = 1;
   int low_pass_degree = 1;
-  int seasonal_jump = 0;     // Loess evaluated every `jump` points, linear in between;
-  int trend_jump = 0;        // 0 = ceil(window / 10) as in netlib.
+  int seasonal_jump = 0;  // Loess evaluated every `jump` points, linear in between;
+  int trend_jump = 0;     // 0 = ceil(window / 10) as in netlib.
   int low_pass_jump = 0;
   int inner_iterations = kDefaultStlInnerIterations;
   int outer_iterations = 0;  // > 0: robust fitting with bisquare weights.
@@ -63,7 +63,7 @@ struct MstlResult {
   std::vector<std::vector<double>> seasonal;  // One component per kept period.
   std::vector<double> trend;
   std::vector<double> remainder;
-  std::vector<std::string> notes;             // Periods dropped, and why.
+  std::vector<std::string> notes;  // Periods dropped, and why.
 };
 
 // Periods are sorted and deduplicated; those with 2 * period >= y.size() are dropped with

@@ -66,11 +66,13 @@ TEST(StlTest, RecoversSineAndLinearTrend) {
 TEST(StlTest, MatchesRStl) {
   Result<StlResult> r = Stl(GoldenSeries(), {.period = 7, .seasonal_window = 7});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ExpectAtGoldenIndices(r->seasonal, {-0.241439421585, 1.758999389799, 0.843483083348,
-                                      -2.271638784661, 1.638266621181, 1.966482476330},
+  ExpectAtGoldenIndices(r->seasonal,
+                        {-0.241439421585, 1.758999389799, 0.843483083348, -2.271638784661,
+                         1.638266621181, 1.966482476330},
                         "seasonal");
-  ExpectAtGoldenIndices(r->trend, {5.439746750320, 5.384128868908, 7.814393351916,
-                                   8.815124530967, 11.818952349392, 11.600954811462},
+  ExpectAtGoldenIndices(r->trend,
+                        {5.439746750320, 5.384128868908, 7.814393351916, 8.815124530967,
+                         11.818952349392, 11.600954811462},
                         "trend");
 }
 
@@ -79,19 +81,21 @@ TEST(StlTest, MatchesRStl) {
 // true median, as the paper defines the weights, so agreement is to 1e-3 only. (On a
 // 500-point series where psort is right, robust STL matches R to 1e-9.)
 TEST(StlTest, MatchesRRobustStlUpToItsMedianBug) {
-  Result<StlResult> r = Stl(GoldenSeries(), {.period = 7,
-                                             .seasonal_window = 7,
-                                             .inner_iterations = 1,
-                                             .outer_iterations = 15});
+  Result<StlResult> r =
+      Stl(GoldenSeries(),
+          {.period = 7, .seasonal_window = 7, .inner_iterations = 1, .outer_iterations = 15});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ExpectAtGoldenIndices(r->seasonal, {-0.247985573881, 1.736439964661, 0.839575979323,
-                                      -2.281485048496, 1.349809768144, 1.852863614608},
+  ExpectAtGoldenIndices(r->seasonal,
+                        {-0.247985573881, 1.736439964661, 0.839575979323, -2.281485048496,
+                         1.349809768144, 1.852863614608},
                         "seasonal", 1e-3);
-  ExpectAtGoldenIndices(r->trend, {5.479122295746, 5.435668760494, 7.763590341600,
-                                   8.838127565186, 11.989216173355, 11.817797238279},
+  ExpectAtGoldenIndices(r->trend,
+                        {5.479122295746, 5.435668760494, 7.763590341600, 8.838127565186,
+                         11.989216173355, 11.817797238279},
                         "trend", 1e-3);
-  ExpectAtGoldenIndices(r->weights, {0.989788023256, 0.951202215554, 0.607603779651,
-                                     0.999548113189, 0.936466996568, 0.967635961615},
+  ExpectAtGoldenIndices(r->weights,
+                        {0.989788023256, 0.951202215554, 0.607603779651, 0.999548113189,
+                         0.936466996568, 0.967635961615},
                         "weights", 1e-3);
 }
 
@@ -100,8 +104,7 @@ TEST(StlTest, RobustWeightsDiscountOutliers) {
   std::vector<double> y = SineTrendNoise(24 * 10, &seasonal, &trend);
   y[100] += 50;
   y[150] -= 50;
-  Result<StlResult> r =
-      Stl(y, {.period = 24, .inner_iterations = 1, .outer_iterations = 15});
+  Result<StlResult> r = Stl(y, {.period = 24, .inner_iterations = 1, .outer_iterations = 15});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->weights[100], 0.0);
   EXPECT_EQ(r->weights[150], 0.0);
@@ -137,17 +140,21 @@ TEST(MstlTest, MatchesRMstl) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->periods, (std::vector<int>{7, 12}));
   EXPECT_TRUE(r->notes.empty());
-  ExpectAtGoldenIndices(r->trend, {4.759567143229, 4.890177094258, 7.413430193499,
-                                   8.991952302500, 12.813531520579, 12.912492702490},
+  ExpectAtGoldenIndices(r->trend,
+                        {4.759567143229, 4.890177094258, 7.413430193499, 8.991952302500,
+                         12.813531520579, 12.912492702490},
                         "trend");
-  ExpectAtGoldenIndices(r->seasonal[0], {-0.143543132767, 1.521542842487, 0.951615530686,
-                                         -2.052953917640, 1.581915453310, 1.881792938821},
+  ExpectAtGoldenIndices(r->seasonal[0],
+                        {-0.143543132767, 1.521542842487, 0.951615530686, -2.052953917640,
+                         1.581915453310, 1.881792938821},
                         "seasonal7");
-  ExpectAtGoldenIndices(r->seasonal[1], {1.342804597679, 1.328114347899, 1.358019724258,
-                                         -0.511512899922, -1.582697471572, -1.245180479681},
+  ExpectAtGoldenIndices(r->seasonal[1],
+                        {1.342804597679, 1.328114347899, 1.358019724258, -0.511512899922,
+                         -1.582697471572, -1.245180479681},
                         "seasonal12");
-  ExpectAtGoldenIndices(r->remainder, {-0.458828608141, 0.022866785968, 0.644702029792,
-                                       0.072658690699, -0.149086537381, 0.601712557057},
+  ExpectAtGoldenIndices(r->remainder,
+                        {-0.458828608141, 0.022866785968, 0.644702029792, 0.072658690699,
+                         -0.149086537381, 0.601712557057},
                         "remainder");
 }
 
@@ -174,8 +181,7 @@ TEST(MstlTest, SeparatesDailyAndWeeklySinusoids) {
   EXPECT_LT(daily_err, 0.2);
   EXPECT_LT(weekly_err, 0.35);
   for (int t = 0; t < n; ++t) {
-    EXPECT_NEAR(r->seasonal[0][t] + r->seasonal[1][t] + r->trend[t] + r->remainder[t], y[t],
-                1e-9);
+    EXPECT_NEAR(r->seasonal[0][t] + r->seasonal[1][t] + r->trend[t] + r->remainder[t], y[t], 1e-9);
   }
 }
 

@@ -52,6 +52,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "prescient/forecast/ets_core.h"
 #include "prescient/forecast/nelder_mead.h"
@@ -95,12 +96,12 @@ void Evaluate(std::span<const double> y, int num_free, EtsFit& fit) {
   const ets_internal::RecursionResult r =
       ets_internal::RunRecursion(y, fit.spec, fit.period, fit.params, fit.last, ring);
   const int n = static_cast<int>(y.size());
-  const double lik =
-      std::max(ets_internal::Likelihood(r, n, fit.spec.error), kPerfectFitLik);
+  const double lik = std::max(ets_internal::Likelihood(r, n, fit.spec.error), kPerfectFitLik);
   const int k = num_free + 1;
   fit.n = n;
   fit.num_params = k;
-  fit.sigma2 = r.sse / (n - num_free);
+  // n <= num_free only for a constant series of one or two points, where sse = 0.
+  fit.sigma2 = r.sse / (n > num_free ? n - num_free : n);
   fit.loglik = -0.5 * lik;
   fit.aic = lik + 2.0 * k;
   fit.bic = lik + std::log(static_cast<double>(n)) * k;
@@ -129,7 +130,7 @@ double Criterion(const EtsFit& fit, InformationCriterion ic) {
 }
 
 int NumFreeParams(const EtsSpec& spec, int period) {
-  return 1 + spec.has_trend() + spec.seasonal() + spec.damped()  // alpha beta gamma phi
+  return 1 + spec.has_trend() + spec.seasonal() + spec.damped()        // alpha beta gamma phi
          + 1 + spec.has_trend() + (spec.seasonal() ? period - 1 : 0);  // l b s_1..s_{m-1}
 }
 
@@ -146,7 +147,7 @@ std::vector<EtsSpec> Candidates(int n, int period, bool positive, const EtsOptio
         if (o.restrict && e == ErrorType::kAdditive && s == SeasonType::kMultiplicative) continue;
         for (bool damped : {true, false}) {
           if (damped && (!trend || !o.allow_damped)) continue;
-          const TrendType t = !trend ? TrendType::kNone
+          const TrendType t = !trend   ? TrendType::kNone
                               : damped ? TrendType::kAdditiveDamped
                                        : TrendType::kAdditive;
           out.push_back(EtsSpec{e, t, s});
@@ -175,8 +176,10 @@ Result<EtsSpec> ParseEtsSpec(std::string_view text) {
     if (c != ',') t += c;
   }
   EtsSpec spec;
-  const auto bad = [&] { return InvalidArgumentError("bad ETS model \"" + std::string(text) +
-                                                     "\": want e.g. MAdM or ETS(M,Ad,M)"); };
+  const auto bad = [&] {
+    return InvalidArgumentError("bad ETS model \"" + std::string(text) +
+                                "\": want e.g. MAdM or ETS(M,Ad,M)");
+  };
   if (t.size() < 3 || t.size() > 4) return bad();
   if (t[0] != 'A' && t[0] != 'M') return bad();
   spec.error = t[0] == 'A' ? ErrorType::kAdditive : ErrorType::kMultiplicative;
@@ -243,8 +246,8 @@ Result<EtsFit> FitEtsAuto(std::span<const double> y, int period, const EtsOption
       return InvalidArgumentError(spec.ToString() + " is excluded by `restrict` (unstable)");
     }
     if (spec.seasonal() && period > options.max_period) {
-      return InvalidArgumentError(spec.ToString() + ": period " + std::to_string(period) +
-                                  " > " + std::to_string(options.max_period));
+      return InvalidArgumentError(spec.ToString() + ": period " + std::to_string(period) + " > " +
+                                  std::to_string(options.max_period));
     }
     return FitEts(y, period, spec);
   }
@@ -252,16 +255,17 @@ Result<EtsFit> FitEtsAuto(std::span<const double> y, int period, const EtsOption
   const int n = static_cast<int>(y.size());
   Result<EtsFit> best = Status(StatusCode::kFailedPrecondition,
                                "ETS: no model can be fitted to " + std::to_string(n) + " points");
-  double best_ic = kInf;
+  // Lowest criterion; where it is infinite for all (AICc at n = parameters + 2), lowest AIC.
+  std::pair<double, double> best_key = {kInf, kInf};
   for (const EtsSpec& spec : Candidates(n, period, positive, options)) {
     if (NumFreeParams(spec, spec.seasonal() ? period : 1) >= n - 1) continue;
     Result<EtsFit> fit = FitEts(y, period, spec);
     if (!fit.ok()) continue;
     const double ic = Criterion(*fit, options.criterion);
-    if (!std::isnan(ic) && ic < best_ic) {
-      best_ic = ic;
-      best = std::move(fit);
-    }
+    const std::pair<double, double> key = {std::isfinite(ic) ? ic : kInf, fit->aic};
+    if (std::isnan(key.second) || !(key < best_key)) continue;
+    best_key = key;
+    best = std::move(fit);
   }
   return best;
 }

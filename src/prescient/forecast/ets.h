@@ -87,10 +87,11 @@ struct EtsFit {
   int num_params = 0;  // Smoothing parameters + free initial states + 1 (sigma), as in R.
 };
 
-// Fits one model. `period` is ignored for non-seasonal specs. InvalidArgument for a
-// seasonal spec with period < 2 or > 24·k (the model's ring), multiplicative components on
-// data with values <= 0, too few points for the parameters (n must exceed parameters + 1),
-// or non-finite data; FailedPrecondition if no admissible starting point exists.
+// Fits one model by maximum likelihood. `period` is ignored for non-seasonal specs. No
+// period cap here (EtsOptions::max_period applies to FitEtsAuto and EtsModel). InvalidArgument
+// for non-finite data, a seasonal spec without 2 <= period < n, multiplicative components on
+// data <= 0, or fewer than parameters + 2 points; FailedPrecondition if the starting point
+// is not admissible (e.g. ETS(M,*,A) whose initial fitted values go negative).
 Result<EtsFit> FitEts(std::span<const double> y, int period, const EtsSpec& spec);
 
 // options.spec set: fits it (InvalidArgument if `restrict` forbids it). Otherwise fits

@@ -1,9 +1,13 @@
 // ETS forecasts from the last state: point forecasts and their standard deviations.
 //
-// Point forecast h steps ahead (Hyndman et al. 2008, Table 2.1; R's forecast() in etscalc.c):
+// Point forecast h steps ahead (Hyndman et al. 2008, Table 2.1):
 //   yhat_h = (l + phi_h b) (+ or *) s_{n+h-m(k+1)},  phi_h = phi + ... + phi^h (= h undamped),
 //   k = floor((h-1)/m). This is the exact mean for the linear models and for ETS(M,*,N|A);
 // for ETS(M,*,M) the mean differs by a term of order sigma2 (R's class3), which we leave out.
+// Two R quirks we do not copy (forecast 8.20, damped models only): etsforecast() in
+// etscalc.c adds phi instead of phi^2 at h = 2 (phi_h = phi + phi + ... + phi^(h-1)), and
+// class3() forecasts the level as l + b rather than l + phi b. R's class1/class2 means,
+// which R reports for the other classes, are the formula above, and ours match them.
 //
 // Variance (Hyndman et al. 2008, ch. 6), with c_j = alpha + beta phi_j + gamma [j mod m = 0]:
 //   Class 1, ETS(A,N|A|Ad,N|A):   v_h = sigma2 (1 + sum_{j<h} c_j^2)            (exact)

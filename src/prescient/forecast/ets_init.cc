@@ -17,12 +17,11 @@
 // multiplicative states sum to more than m, R rescales them (oddly, by their sum plus
 // 0.01 each) and so do we, to start where R starts.
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "prescient/forecast/ets_core.h"
 
@@ -86,8 +85,8 @@ std::vector<double> RegressionSeasonal(std::span<const double> y, int m, bool mu
 std::vector<double> InitialSeason(std::span<const double> y, int m, bool multiplicative,
                                   EtsStates& states) {
   const int n = static_cast<int>(y.size());
-  const std::vector<double> seasonal =
-      n < 3 * m ? RegressionSeasonal(y, m, multiplicative) : DecomposeSeasonal(y, m, multiplicative);
+  const std::vector<double> seasonal = n < 3 * m ? RegressionSeasonal(y, m, multiplicative)
+                                                 : DecomposeSeasonal(y, m, multiplicative);
   states.season.assign(m, 0.0);
   for (int j = 0; j + 1 < m; ++j) states.season[j] = seasonal[m - 1 - j];
   std::vector<double> adjusted(n);

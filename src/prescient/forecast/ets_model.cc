@@ -3,8 +3,9 @@
 // when the history cannot carry the one asked for, saying so in the notes:
 //   - periods above max_period (24) are left to MSTL; a period needs 2 full seasons plus
 //     kSeasonalExtraPoints of history; ETS models only the first usable period;
-//   - a fixed spec loses its multiplicative parts on data <= 0, its season when no period
-//     is usable, then its season, damping and trend while the history is too short;
+//   - a fixed spec loses its multiplicative parts on data <= 0 (and ETS(A,*,M) becomes
+//     ETS(M,*,M) under `restrict`), its season when no period is usable, then its season,
+//     damping and trend while the history is too short;
 //   - below kMinFitPoints points, or when nothing fits, the forecast is flat at the last
 //     value (the naive forecast), without sd.
 
@@ -19,7 +20,7 @@
 namespace prescient::forecast {
 namespace {
 
-constexpr int kMinFitPoints = 4;          // ETS(A,N,N) has 2 parameters and needs n >= 4.
+constexpr int kMinFitPoints = 4;         // ETS(A,N,N) has 2 parameters and needs n >= 4.
 constexpr int kSeasonalExtraPoints = 4;  // Beyond two full seasons.
 
 ModelForecast Flat(std::span<const double> history, int horizon, std::string why,
@@ -117,7 +118,8 @@ Result<ModelForecast> EtsModel::Forecast(std::span<const double> history,
   const int period = ChoosePeriod(n, periods, options_, notes);
   Result<EtsFit> fit = Status(StatusCode::kUnknown, "unset");
   if (options_.spec.has_value()) {
-    const bool positive = std::all_of(history.begin(), history.end(), [](double v) { return v > 0; });
+    const bool positive =
+        std::all_of(history.begin(), history.end(), [](double v) { return v > 0; });
     const EtsSpec spec = AdaptSpec(*options_.spec, positive, period, options_, notes);
     fit = FitFixed(history, period, spec, notes);
   } else {

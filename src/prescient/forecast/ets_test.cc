@@ -3,15 +3,16 @@
 // admissibility test against R's polyroot(), and degenerate input.
 #include "prescient/forecast/ets.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
+#include <ctime>
 #include <numbers>
 #include <random>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "prescient/forecast/ets_core.h"
 
@@ -37,46 +38,50 @@ bool AnyNoteHas(const ModelForecast& f, const std::string& text) {
 
 // Datasets from R 4.x `datasets`, values as R prints them.
 constexpr double kAirPassengers[] = {
-    112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149, 170,
-    170, 158, 133, 114, 140, 145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166, 171, 180,
-    193, 181, 183, 218, 230, 242, 209, 191, 172, 194, 196, 196, 236, 235, 229, 243, 264, 272, 237,
-    211, 180, 201, 204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229, 242, 233, 267, 269,
-    270, 315, 364, 347, 312, 274, 237, 278, 284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271,
-    306, 315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336, 340, 318, 362, 348, 363, 435,
-    491, 505, 404, 359, 310, 337, 360, 342, 406, 396, 420, 472, 548, 559, 463, 407, 362, 405, 417,
-    391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432};
+    112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149,
+    170, 170, 158, 133, 114, 140, 145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166,
+    171, 180, 193, 181, 183, 218, 230, 242, 209, 191, 172, 194, 196, 196, 236, 235, 229, 243,
+    264, 272, 237, 211, 180, 201, 204, 188, 235, 227, 234, 264, 302, 293, 259, 229, 203, 229,
+    242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278, 284, 277, 317, 313, 318, 374,
+    413, 405, 355, 306, 271, 306, 315, 301, 356, 348, 355, 422, 465, 467, 404, 347, 305, 336,
+    340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337, 360, 342, 406, 396, 420, 472,
+    548, 559, 463, 407, 362, 405, 417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432};
 
 constexpr double kUsAccDeaths[] = {
-    9007, 8106, 8928, 9137, 10017, 10826, 11317, 10744, 9713, 9938, 9161, 8927, 7750, 6981, 8038,
-    8422, 8714, 9512, 10120, 9823, 8743, 9129, 8710, 8680, 8162, 7306, 8124, 7870, 9387, 9556,
-    10093, 9620, 8285, 8466, 8160, 8034, 7717, 7461, 7767, 7925, 8623, 8945, 10078, 9179, 8037,
-    8488, 7874, 8647, 7792, 6957, 7726, 8106, 8890, 9299, 10625, 9302, 8314, 8850, 8265, 8796, 7836,
-    6892, 7791, 8192, 9115, 9434, 10484, 9827, 9110, 9070, 8633, 9240};
+    9007, 8106, 8928, 9137, 10017, 10826, 11317, 10744, 9713, 9938, 9161, 8927,
+    7750, 6981, 8038, 8422, 8714,  9512,  10120, 9823,  8743, 9129, 8710, 8680,
+    8162, 7306, 8124, 7870, 9387,  9556,  10093, 9620,  8285, 8466, 8160, 8034,
+    7717, 7461, 7767, 7925, 8623,  8945,  10078, 9179,  8037, 8488, 7874, 8647,
+    7792, 6957, 7726, 8106, 8890,  9299,  10625, 9302,  8314, 8850, 8265, 8796,
+    7836, 6892, 7791, 8192, 9115,  9434,  10484, 9827,  9110, 9070, 8633, 9240};
 
 constexpr double kNile[] = {
-    1120, 1160, 963, 1210, 1160, 1160, 813, 1230, 1370, 1140, 995, 935, 1110, 994, 1020, 960, 1180,
-    799, 958, 1140, 1100, 1210, 1150, 1250, 1260, 1220, 1030, 1100, 774, 840, 874, 694, 940, 833,
-    701, 916, 692, 1020, 1050, 969, 831, 726, 456, 824, 702, 1120, 1100, 832, 764, 821, 768, 845,
-    864, 862, 698, 845, 744, 796, 1040, 759, 781, 865, 845, 944, 984, 897, 822, 1010, 771, 676, 649,
-    846, 812, 742, 801, 1040, 860, 874, 848, 890, 744, 749, 838, 1050, 918, 986, 797, 923, 975, 815,
-    1020, 906, 901, 1170, 912, 746, 919, 718, 714, 740};
+    1120, 1160, 963, 1210, 1160, 1160, 813,  1230, 1370, 1140, 995,  935,  1110, 994,  1020,
+    960,  1180, 799, 958,  1140, 1100, 1210, 1150, 1250, 1260, 1220, 1030, 1100, 774,  840,
+    874,  694,  940, 833,  701,  916,  692,  1020, 1050, 969,  831,  726,  456,  824,  702,
+    1120, 1100, 832, 764,  821,  768,  845,  864,  862,  698,  845,  744,  796,  1040, 759,
+    781,  865,  845, 944,  984,  897,  822,  1010, 771,  676,  649,  846,  812,  742,  801,
+    1040, 860,  874, 848,  890,  744,  749,  838,  1050, 918,  986,  797,  923,  975,  815,
+    1020, 906,  901, 1170, 912,  746,  919,  718,  714,  740};
 
 constexpr double kWwwUsage[] = {
-    88, 84, 85, 85, 84, 85, 83, 85, 88, 89, 91, 99, 104, 112, 126, 138, 146, 151, 150, 148, 147,
-    149, 143, 132, 131, 139, 147, 150, 148, 145, 140, 134, 131, 131, 129, 126, 126, 132, 137, 140,
-    142, 150, 159, 167, 170, 171, 172, 172, 174, 175, 172, 172, 174, 174, 169, 165, 156, 142, 131,
-    121, 112, 104, 102, 99, 99, 95, 88, 84, 84, 87, 89, 88, 85, 86, 89, 91, 91, 94, 101, 110, 121,
-    135, 145, 149, 156, 165, 171, 175, 177, 182, 193, 204, 208, 210, 215, 222, 228, 226, 222, 220};
+    88,  84,  85,  85,  84,  85,  83,  85,  88,  89,  91,  99,  104, 112, 126, 138, 146,
+    151, 150, 148, 147, 149, 143, 132, 131, 139, 147, 150, 148, 145, 140, 134, 131, 131,
+    129, 126, 126, 132, 137, 140, 142, 150, 159, 167, 170, 171, 172, 172, 174, 175, 172,
+    172, 174, 174, 169, 165, 156, 142, 131, 121, 112, 104, 102, 99,  99,  95,  88,  84,
+    84,  87,  89,  88,  85,  86,  89,  91,  91,  94,  101, 110, 121, 135, 145, 149, 156,
+    165, 171, 175, 177, 182, 193, 204, 208, 210, 215, 222, 228, 226, 222, 220};
 
 constexpr double kUkGas[] = {
-    160.1, 129.7, 84.8, 120.1, 160.1, 124.9, 84.8, 116.9, 169.7, 140.9, 89.7, 123.3, 187.3, 144.1,
-    92.9, 120.1, 176.1, 147.3, 89.7, 123.3, 185.7, 155.3, 99.3, 131.3, 200.1, 161.7, 102.5, 136.1,
-    204.9, 176.1, 112.1, 140.9, 227.3, 195.3, 115.3, 142.5, 244.9, 214.5, 118.5, 153.7, 244.9,
-    216.1, 188.9, 142.5, 301, 196.9, 136.1, 267.3, 317, 230.5, 152.1, 336.2, 371.4, 240.1, 158.5,
-    355.4, 449.9, 286.6, 179.3, 403.4, 491.5, 321.8, 177.7, 409.8, 593.9, 329.8, 176.1, 483.5,
-    584.3, 395.4, 187.3, 485.1, 669.2, 421, 216.1, 509.1, 827.7, 467.5, 209.7, 542.7, 840.5, 414.6,
-    217.7, 670.8, 848.5, 437, 209.7, 701.2, 925.3, 443.4, 214.5, 683.6, 917.3, 515.5, 224.1, 694.8,
-    989.4, 477.1, 233.7, 730, 1087, 534.7, 281.8, 787.6, 1163.9, 613.1, 347.4, 782.8};
+    160.1, 129.7, 84.8,  120.1, 160.1, 124.9, 84.8,  116.9, 169.7,  140.9, 89.7,  123.3,
+    187.3, 144.1, 92.9,  120.1, 176.1, 147.3, 89.7,  123.3, 185.7,  155.3, 99.3,  131.3,
+    200.1, 161.7, 102.5, 136.1, 204.9, 176.1, 112.1, 140.9, 227.3,  195.3, 115.3, 142.5,
+    244.9, 214.5, 118.5, 153.7, 244.9, 216.1, 188.9, 142.5, 301,    196.9, 136.1, 267.3,
+    317,   230.5, 152.1, 336.2, 371.4, 240.1, 158.5, 355.4, 449.9,  286.6, 179.3, 403.4,
+    491.5, 321.8, 177.7, 409.8, 593.9, 329.8, 176.1, 483.5, 584.3,  395.4, 187.3, 485.1,
+    669.2, 421,   216.1, 509.1, 827.7, 467.5, 209.7, 542.7, 840.5,  414.6, 217.7, 670.8,
+    848.5, 437,   209.7, 701.2, 925.3, 443.4, 214.5, 683.6, 917.3,  515.5, 224.1, 694.8,
+    989.4, 477.1, 233.7, 730,   1087,  534.7, 281.8, 787.6, 1163.9, 613.1, 347.4, 782.8};
 
 struct RReference {
   const char* name;
@@ -86,22 +91,60 @@ struct RReference {
   double aicc;
   double mean[3];
   double sd[3];
-  double sd_tolerance;  // Relative; ETS(M,*,M) sd is our approximation of R's class3.
+  double mean_tolerance;  // Relative.
+  double sd_tolerance;    // Relative; ETS(M,*,M) sd is our approximation of R's class3.
 };
 
 // R 4.x, forecast 8.20: f <- ets(y); f$aicc; forecast(f, h = 3, level = 80), sd from
-// (upper - mean) / qnorm(0.9).
+// (upper - mean) / qnorm(0.9). For ETS(M,Ad,M) R's mean (class3) forecasts the level as
+// l + b where the model says l + phi b, hence the looser mean tolerance there; its
+// point forecast at h = 1 (etsforecast: 441.7692144) is ours to 7 digits.
 const RReference kRReference[] = {
-    {"AirPassengers", kAirPassengers, 12, "ETS(M,Ad,M)", 1400.638432,
-     {441.8018473, 434.1186201, 496.6300468}, {17.30417963, 21.03060711, 28.09168568}, 0.01},
-    {"USAccDeaths", kUsAccDeaths, 12, "ETS(A,N,A)", 1148.716099,
-     {8397.496909, 7599.220613, 8396.594687}, {292.6907178, 340.5211081, 382.4152113}, 1e-4},
-    {"Nile", kNile, 1, "ETS(M,N,N)", 1458.551916, {838.8751613, 838.8751613, 838.8751613},
-     {129.8416615, 131.3566503, 132.8551821}, 1e-4},
-    {"WWWusage", kWwwUsage, 1, "ETS(A,Ad,N)", 718.6342062, {218.3663349, 217.0350687, 215.9501425},
-     {3.496339123, 7.236483943, 11.277910566}, 1e-4},
-    {"UKgas", kUkGas, 4, "ETS(M,A,M)", 1256.558294, {1258.8236182, 652.6178333, 357.2009531},
-     {146.93009732, 76.31143784, 41.93021638}, 0.01},
+    {"AirPassengers",
+     kAirPassengers,
+     12,
+     "ETS(M,Ad,M)",
+     1400.638432,
+     {441.8018473, 434.1186201, 496.6300468},
+     {17.30417963, 21.03060711, 28.09168568},
+     5e-4,
+     0.01},
+    {"USAccDeaths",
+     kUsAccDeaths,
+     12,
+     "ETS(A,N,A)",
+     1148.716099,
+     {8397.496909, 7599.220613, 8396.594687},
+     {292.6907178, 340.5211081, 382.4152113},
+     1e-6,
+     1e-4},
+    {"Nile",
+     kNile,
+     1,
+     "ETS(M,N,N)",
+     1458.551916,
+     {838.8751613, 838.8751613, 838.8751613},
+     {129.8416615, 131.3566503, 132.8551821},
+     1e-6,
+     1e-4},
+    {"WWWusage",
+     kWwwUsage,
+     1,
+     "ETS(A,Ad,N)",
+     718.6342062,
+     {218.3663349, 217.0350687, 215.9501425},
+     {3.496339123, 7.236483943, 11.277910566},
+     1e-6,
+     1e-4},
+    {"UKgas",
+     kUkGas,
+     4,
+     "ETS(M,A,M)",
+     1256.558294,
+     {1258.8236182, 652.6178333, 357.2009531},
+     {146.93009732, 76.31143784, 41.93021638},
+     1e-6,
+     0.01},
 };
 
 TEST(EtsTest, MatchesRForecastEtsOnClassicDatasets) {
@@ -114,7 +157,7 @@ TEST(EtsTest, MatchesRForecastEtsOnClassicDatasets) {
     const std::vector<double> mean = EtsForecastMean(*fit, 3);
     const std::vector<double> sd = EtsForecastSd(*fit, 3);
     for (int h = 0; h < 3; ++h) {
-      EXPECT_NEAR(mean[h], r.mean[h], 1e-4 * r.mean[h]) << "h=" << h + 1;
+      EXPECT_NEAR(mean[h], r.mean[h], r.mean_tolerance * r.mean[h]) << "h=" << h + 1;
       EXPECT_NEAR(sd[h], r.sd[h], r.sd_tolerance * r.sd[h]) << "h=" << h + 1;
     }
   }
@@ -125,10 +168,10 @@ TEST(EtsTest, MatchesRAiccForEveryCandidate) {
   const struct {
     const char* model;
     double aicc;
-  } kCases[] = {{"ANN", 1733.958184}, {"ANA", 1568.609078}, {"AAN", 1737.729388},
+  } kCases[] = {{"ANN", 1733.958184},  {"ANA", 1568.609078}, {"AAN", 1737.729388},
                 {"AAdN", 1740.205275}, {"AAA", 1570.728838}, {"AAdA", 1576.702891},
-                {"MNN", 1674.07169},  {"MNA", 1584.542307}, {"MNM", 1465.064394},
-                {"MAN", 1674.229937}, {"MAdN", 1679.43659}, {"MAA", 1575.323963},
+                {"MNN", 1674.07169},   {"MNA", 1584.542307}, {"MNM", 1465.064394},
+                {"MAN", 1674.229937},  {"MAdN", 1679.43659}, {"MAA", 1575.323963},
                 {"MAdA", 1588.681944}, {"MAM", 1403.664381}, {"MAdM", 1400.638432}};
   for (const auto& c : kCases) {
     Result<EtsSpec> spec = ParseEtsSpec(c.model);
@@ -163,7 +206,7 @@ TEST(EtsTest, PureAdditiveSeasonalSignalIsForecastExactly) {
   Result<ModelForecast> f = EtsModel().Forecast(y, periods, 24);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_THAT(f->description, HasSubstr(",A)"));
-  for (int h = 0; h < 24; ++h) EXPECT_NEAR(f->mean[h], signal(120 + h), 0.05) << "h=" << h + 1;
+  for (int h = 0; h < 24; ++h) EXPECT_NEAR(f->mean[h], signal(120 + h), 1e-6) << "h=" << h + 1;
 }
 
 TEST(EtsTest, LinearTrendExtrapolates) {
@@ -190,8 +233,8 @@ TEST(EtsTest, DampedTrendFlattens) {
   const std::vector<double> e = Noise(150, 1.0, 11);
   std::vector<double> y(150);
   for (int t = 0; t < 150; ++t) y[t] = 100 + 40 * (1 - std::exp(-t / 40.0)) + e[t];
-  Result<EtsFit> fit = FitEts(y, 1, EtsSpec{ErrorType::kAdditive, TrendType::kAdditiveDamped,
-                                            SeasonType::kNone});
+  Result<EtsFit> fit =
+      FitEts(y, 1, EtsSpec{ErrorType::kAdditive, TrendType::kAdditiveDamped, SeasonType::kNone});
   ASSERT_TRUE(fit.ok());
   const double phi = fit->params.phi;
   EXPECT_GE(phi, 0.8);
@@ -262,6 +305,13 @@ TEST(EtsTest, ConstantSeriesGivesFlatForecastWithoutSearch) {
       FitEts(y, 1, EtsSpec{ErrorType::kMultiplicative, TrendType::kAdditive, SeasonType::kNone});
   ASSERT_TRUE(fit.ok()) << fit.status().ToString();
   EXPECT_NEAR(EtsForecastMean(*fit, 5)[4], 7.5, 1e-6);
+  // Down to one point, through the low-level API.
+  for (int n : {1, 2}) {
+    Result<EtsFit> tiny = FitEtsAuto(std::vector<double>(n, 3.0), 1, EtsOptions{});
+    ASSERT_TRUE(tiny.ok()) << n;
+    EXPECT_EQ(tiny->sigma2, 0.0);
+    EXPECT_EQ(EtsForecastMean(*tiny, 2), std::vector<double>(2, 3.0));
+  }
 }
 
 TEST(EtsTest, TinyHistoriesGiveFlatForecastWithNote) {
@@ -273,10 +323,12 @@ TEST(EtsTest, TinyHistoriesGiveFlatForecastWithNote) {
     EXPECT_TRUE(f->sd.empty());
     EXPECT_FALSE(f->notes.empty());
   }
-  // Four points are enough for ETS(A,N,N).
+  // Four points are enough for simple exponential smoothing (chosen by AIC: AICc is
+  // infinite at n = parameters + 2).
   Result<ModelForecast> f = EtsModel().Forecast(std::vector<double>{4, 6, 5, 7}, {}, 2);
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ(f->description, "ETS(A,N,N)");
+  EXPECT_THAT(f->description, HasSubstr(",N,N)"));
+  EXPECT_EQ(f->sd.size(), 2u);
 }
 
 TEST(EtsTest, BadInputIsRejected) {
@@ -285,8 +337,8 @@ TEST(EtsTest, BadInputIsRejected) {
   EXPECT_FALSE(FitEtsAuto(y, 1, EtsOptions{}).ok());
   EXPECT_FALSE(EtsModel().Forecast(std::vector<double>{}, {}, 3).ok());
   EXPECT_FALSE(EtsModel().Forecast(std::vector<double>{1, 2, 3}, {}, 0).ok());
-  EXPECT_FALSE(FitEts(std::vector<double>{1, 2, 3, 4}, 1, EtsSpec{}).ok());  // Too few.
-  EXPECT_FALSE(FitEts(kAirPassengers, 1, *ParseEtsSpec("ANA")).ok());  // No period.
+  EXPECT_FALSE(FitEts(std::vector<double>{1, 2, 3}, 1, EtsSpec{}).ok());  // Too few.
+  EXPECT_FALSE(FitEts(kAirPassengers, 1, *ParseEtsSpec("ANA")).ok());     // No period.
 }
 
 TEST(EtsTest, MultiplicativeModelOnNonPositiveData) {
@@ -406,7 +458,8 @@ TEST(EtsTest, FastRecursionAgreesWithRTranscription) {
   const int m = 7;
   const std::vector<double> e = Noise(300, 1.0, 17);
   std::vector<double> y(300);
-  for (int t = 0; t < 300; ++t) y[t] = 40 + 0.05 * t + 6 * std::sin(2 * std::numbers::pi * t / m) + e[t];
+  for (int t = 0; t < 300; ++t)
+    y[t] = 40 + 0.05 * t + 6 * std::sin(2 * std::numbers::pi * t / m) + e[t];
   std::mt19937 rng(23);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   for (ErrorType error : {ErrorType::kAdditive, ErrorType::kMultiplicative}) {
@@ -453,19 +506,39 @@ TEST(EtsTest, AdmissibilityAgreesWithRPolyroot) {
     EtsParams p;
     bool admissible;
   } kCases[] = {
-      {12, TrendType::kAdditive, {0.453718629513681, 0.200031919872696, 0.451314209287257, 1}, false},
-      {7, TrendType::kAdditive, {0.713763240036415, 0.691234266301097, 0.230615219662364, 1}, false},
-      {24, TrendType::kAdditive, {0.99859801002196, 0.61311638139312, 0.00116793981385215, 1}, false},
-      {12, TrendType::kAdditive, {0.254461461955169, 0.117706273995329, 0.596264544916038, 1}, false},
-      {24, TrendType::kAdditiveDamped,
-       {0.746648929966614, 0.0784784105999558, 0.219046933433463, 0.900288716992363}, false},
-      {24, TrendType::kAdditiveDamped,
-       {0.631393944351794, 0.246354468649309, 0.254232038425859, 0.899882112168707}, false},
-      {4, TrendType::kAdditiveDamped,
-       {0.738588419535849, 0.161026259915143, 0.238583119754401, 0.874744144724682}, true},
+      {12,
+       TrendType::kAdditive,
+       {0.453718629513681, 0.200031919872696, 0.451314209287257, 1},
+       false},
+      {7,
+       TrendType::kAdditive,
+       {0.713763240036415, 0.691234266301097, 0.230615219662364, 1},
+       false},
+      {24,
+       TrendType::kAdditive,
+       {0.99859801002196, 0.61311638139312, 0.00116793981385215, 1},
+       false},
+      {12,
+       TrendType::kAdditive,
+       {0.254461461955169, 0.117706273995329, 0.596264544916038, 1},
+       false},
+      {24,
+       TrendType::kAdditiveDamped,
+       {0.746648929966614, 0.0784784105999558, 0.219046933433463, 0.900288716992363},
+       false},
+      {24,
+       TrendType::kAdditiveDamped,
+       {0.631393944351794, 0.246354468649309, 0.254232038425859, 0.899882112168707},
+       false},
+      {4,
+       TrendType::kAdditiveDamped,
+       {0.738588419535849, 0.161026259915143, 0.238583119754401, 0.874744144724682},
+       true},
       {2, TrendType::kNone, {0.89759672658802, 0, 0.0939643655022497, 1}, true},
-      {4, TrendType::kAdditiveDamped,
-       {0.0749941457246896, 0.0397709230422756, 0.880317961197531, 0.822008221545257}, true},
+      {4,
+       TrendType::kAdditiveDamped,
+       {0.0749941457246896, 0.0397709230422756, 0.880317961197531, 0.822008221545257},
+       true},
       {24, TrendType::kNone, {0.497699702236801, 0, 0.360488228530775, 1}, true},
   };
   for (const auto& c : kCases) {
@@ -476,6 +549,9 @@ TEST(EtsTest, AdmissibilityAgreesWithRPolyroot) {
   }
 }
 
+// Not a benchmark: a guard against order-of-magnitude regressions (an allocation or a log()
+// per step, a lost template specialisation). CPU time on one core of a 2-vCPU EPYC VM in a
+// RelWithDebInfo build: ~4 ms and ~90 ms; the bounds leave room for sanitizers.
 TEST(EtsTest, LowLevelApiForNonSeasonalUse) {
   // MSTL's use: a non-seasonal model on an adjusted series; the period is ignored.
   const std::vector<double> e = Noise(500, 1.0, 29);
@@ -490,8 +566,8 @@ TEST(EtsTest, LowLevelApiForNonSeasonalUse) {
   EXPECT_EQ(fit->n, 500);
   EXPECT_GT(fit->aicc, fit->aic);
   EXPECT_GT(fit->bic, fit->aic);
-  EXPECT_EQ(fit->num_params, 1 + fit->spec.has_trend() + fit->spec.damped() + 1 +
-                                 fit->spec.has_trend() + 1);
+  EXPECT_EQ(fit->num_params,
+            1 + fit->spec.has_trend() + fit->spec.damped() + 1 + fit->spec.has_trend() + 1);
   EXPECT_EQ(EtsForecastMean(*fit, 12).size(), 12u);
   EXPECT_EQ(EtsForecastSd(*fit, 12).size(), 12u);
 }

@@ -1,7 +1,7 @@
 // MstlModel: R's forecast::stlf over several periods. The history is decomposed by MSTL;
 // each seasonal component repeats its last cycle (seasonal naive), the seasonally
 // adjusted series (trend + remainder) is forecast by a non-seasonal method, and the two
-// are added. Also the two non-seasonal methods it can use (Theta, damped Holt).
+// are added. Also the Theta method it uses by default for the adjusted series.
 // Thread-safe (stateless). The essay is in mstl.cc. Tested by mstl_test.cc.
 #pragma once
 
@@ -17,14 +17,19 @@ namespace prescient::forecast {
 
 // How the seasonally adjusted series is forecast.
 enum class AdjustedMethod {
-  kEts,         // Non-seasonal ETS chosen by AICc (R's stlf default); see mstl.cc.
-  kDampedHolt,  // ETS(A,Ad,N) fitted by least squares.
-  kTheta,       // SES with drift (Assimakopoulos & Nikolopoulos 2000).
+  kEts,         // Non-seasonal ETS chosen by AICc: R's stlf. As accurate, ~8x slower.
+  kDampedHolt,  // ETS(A,Ad,N).
+  kTheta,       // SES with drift (Assimakopoulos & Nikolopoulos 2000). See mstl.cc.
 };
 
+// Theta ties automatic ETS on M4 hourly and is the only one under 1 ms (mstl.cc).
+inline constexpr AdjustedMethod kDefaultAdjustedMethod = AdjustedMethod::kTheta;
+
 struct MstlModelOptions {
-  AdjustedMethod adjusted_method = AdjustedMethod::kTheta;
-  MstlOptions decomposition = {};  // Box-Cox lambda here: forecasts are transformed back.
+  AdjustedMethod adjusted_method = kDefaultAdjustedMethod;
+  // With a Box-Cox lambda the forecast is transformed back (the median) and has no sd;
+  // on a history with values <= 0 the transform is skipped with a note.
+  MstlOptions decomposition = {};
 };
 
 class MstlModel final : public Model {
@@ -52,9 +57,5 @@ struct NonSeasonalForecast {
 // seasonal adjustment): SES, alpha by golden-section search on the one-step SSE, plus a
 // drift of half the least-squares slope of y. InvalidArgument if y is empty or horizon < 1.
 Result<NonSeasonalForecast> ThetaForecast(std::span<const double> y, int horizon);
-
-// Additive damped-trend exponential smoothing, ETS(A,Ad,N): alpha, beta, phi by
-// Nelder-Mead on the one-step SSE (phi in [0.8, 0.98] as R's ets); naive below 4 points.
-Result<NonSeasonalForecast> DampedHoltForecast(std::span<const double> y, int horizon);
 
 }  // namespace prescient::forecast

@@ -21,9 +21,7 @@ const std::vector<int> kHourly = {24, 168};
 double Daily(int t) { return 4 * std::sin(kTwoPi * t / 24); }
 double Weekly(int t) { return 6 * std::cos(kTwoPi * t / 168) + 2 * std::sin(kTwoPi * t / 84); }
 
-MstlModel ModelWith(AdjustedMethod method) {
-  return MstlModel({.adjusted_method = method});
-}
+MstlModel ModelWith(AdjustedMethod method) { return MstlModel({.adjusted_method = method}); }
 
 TEST(MstlModelTest, ForecastsPureTwoSeasonSignalNearlyExactly) {
   const int n = 168 * 5;
@@ -99,7 +97,9 @@ TEST(MstlModelTest, RejectsBrokenInvariants) {
 TEST(MstlModelTest, BoxCoxHandlesMultiplicativeSeason) {
   const int n = 24 * 10;
   std::vector<double> y(n);
-  auto truth = [](int t) { return 100 * std::exp(0.002 * t) * (1 + 0.5 * std::sin(kTwoPi * t / 24)); };
+  auto truth = [](int t) {
+    return 100 * std::exp(0.002 * t) * (1 + 0.5 * std::sin(kTwoPi * t / 24));
+  };
   for (int t = 0; t < n; ++t) y[t] = truth(t);
   const std::vector<int> daily = {24};
   MstlModel model({.decomposition = {.box_cox_lambda = 0.0}});
@@ -149,18 +149,26 @@ TEST(MstlThetaTest, LinearTrendGetsHalfTheSlope) {
   EXPECT_FALSE(ThetaForecast({}, 5).ok());
 }
 
-TEST(MstlDampedHoltTest, FollowsTrendWithDamping) {
+TEST(MstlDampedHoltTest, FollowsTrendWithDampingWithoutPeriods) {
   std::vector<double> y(200);
-  for (int t = 0; t < 200; ++t) y[t] = 3 + 2.0 * t;
-  Result<NonSeasonalForecast> f = DampedHoltForecast(y, 20);
+  for (int t = 0; t < 200; ++t) y[t] = 3 + 2.0 * t + ((t * 37) % 11) / 10.0;
+  Result<ModelForecast> f = ModelWith(AdjustedMethod::kDampedHolt).Forecast(y, {}, 20);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
-  EXPECT_EQ(f->description, "ETS(A,Ad,N)");
-  EXPECT_NEAR(f->mean[0], y.back() + 2.0, 0.2);
+  EXPECT_EQ(f->description, "MSTL()+ETS(A,Ad,N)");
+  EXPECT_NEAR(f->mean[0], 3 + 2.0 * 200 + 0.5, 1.0);
   for (int h = 1; h < 20; ++h) {
     const double step = f->mean[h] - f->mean[h - 1];
     EXPECT_GT(step, 0) << h;
-    EXPECT_LE(step, 2.0 + 1e-6) << h;
+    EXPECT_LE(step, 2.05) << h;
   }
+}
+
+TEST(MstlModelTest, EtsFallsBackToThetaOnTooFewPoints) {
+  const std::vector<double> y = {1.0, 2.0, 3.0};
+  Result<ModelForecast> f = ModelWith(AdjustedMethod::kDampedHolt).Forecast(y, kHourly, 2);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_THAT(f->notes.back(), HasSubstr("used Theta"));
+  EXPECT_EQ(f->description, "MSTL()+Theta");
 }
 
 }  // namespace

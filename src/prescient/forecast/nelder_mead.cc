@@ -114,7 +114,9 @@ bool Simplex::Step() {
   Centroid();
   double* worst = Vertex(worst_);
   const double worst_value = v_[worst_];
-  for (size_t i = 0; i < n_; ++i) trial_[i] = (1 + o_.reflection) * c_[i] - o_.reflection * worst[i];
+  for (size_t i = 0; i < n_; ++i) {
+    trial_[i] = (1 + o_.reflection) * c_[i] - o_.reflection * worst[i];
+  }
   const double reflected = Eval(trial_.data());
   if (reflected < v_[best_]) {
     // Expansion: c_ keeps the reflected point, trial_ the expanded one.

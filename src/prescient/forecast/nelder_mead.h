@@ -13,7 +13,7 @@
 namespace prescient::forecast {
 
 struct NelderMeadOptions {
-  int max_evaluations = 2000;               // R's maxit, counted in function evaluations.
+  int max_evaluations = 2000;                // R's maxit, counted in function evaluations.
   double rel_tol = 1.490116119384765625e-8;  // sqrt(DBL_EPSILON), R's default reltol.
   double abs_tol = -std::numeric_limits<double>::infinity();
   double reflection = 1.0;

@@ -1,10 +1,10 @@
 #include "prescient/forecast/nelder_mead.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace prescient::forecast {
 namespace {

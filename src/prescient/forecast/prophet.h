@@ -29,7 +29,7 @@ struct ProphetEvent {
   std::string name;
   // Step indices relative to the first history point: may be negative or in the future.
   std::vector<int64_t> starts;
-  int length_steps = 1;  // >= 1: one coefficient per step of the window.
+  int length_steps = 1;                     // >= 1: one coefficient per step of the window.
   double prior_scale = kDefaultPriorScale;  // > 0; smaller shrinks the effect harder.
 };
 
@@ -44,8 +44,8 @@ struct ProphetOptions {
   static constexpr double kDefaultChangepointPriorScale = 0.05;
   static constexpr double kDefaultSeasonalityPriorScale = 10.0;
 
-  int n_changepoints = kDefaultChangepoints;                // >= 0.
-  double changepoint_range = kDefaultChangepointRange;      // In (0, 1].
+  int n_changepoints = kDefaultChangepoints;                       // >= 0.
+  double changepoint_range = kDefaultChangepointRange;             // In (0, 1].
   double changepoint_prior_scale = kDefaultChangepointPriorScale;  // > 0 (Laplace scale).
   double seasonality_prior_scale = kDefaultSeasonalityPriorScale;  // > 0 (Gaussian sd).
   ProphetMode mode = ProphetMode::kAdditive;
@@ -77,8 +77,8 @@ struct ProphetEventFit {
 struct ProphetFit {
   ProphetMode mode = ProphetMode::kAdditive;
   int64_t history_size = 0;
-  double trend_rate = 0;    // k: y units per step before the first changepoint.
-  double trend_offset = 0;  // m: the trend at index 0.
+  double trend_rate = 0;              // k: y units per step before the first changepoint.
+  double trend_offset = 0;            // m: the trend at index 0.
   std::vector<int64_t> changepoints;  // Step indices, ascending.
   std::vector<double> deltas;         // Rate change at each changepoint, y units per step.
   std::vector<ProphetSeasonalFit> seasonalities;

@@ -31,8 +31,12 @@ double MaxAbsError(const std::vector<double>& forecast, int64_t from, auto truth
   return worst;
 }
 
-double Daily(int64_t i) { return 3 * std::sin(kTwoPi * i / 24) + 1.5 * std::cos(kTwoPi * 3 * i / 24); }
-double Weekly(int64_t i) { return 4 * std::sin(kTwoPi * i / 168) - 2 * std::cos(kTwoPi * 2 * i / 168); }
+double Daily(int64_t i) {
+  return 3 * std::sin(kTwoPi * i / 24) + 1.5 * std::cos(kTwoPi * 3 * i / 24);
+}
+double Weekly(int64_t i) {
+  return 4 * std::sin(kTwoPi * i / 168) - 2 * std::cos(kTwoPi * 2 * i / 168);
+}
 
 TEST(ProphetTest, SumOfSinusoidsIsForecastAlmostExactly) {
   const auto truth = [](int64_t i) { return 50 + Daily(i) + Weekly(i); };
@@ -163,14 +167,15 @@ TEST(ProphetTest, MultiplicativeModeFollowsAmplitudeGrowingWithLevel) {
 
   Result<ProphetFit> additive = FitProphet(y, periods, {});
   ASSERT_TRUE(additive.ok());
-  EXPECT_GT(MaxAbsError(ProphetPredict(*additive, 480, 48), 480, truth),
-            5 * multiplicative_error);
+  EXPECT_GT(MaxAbsError(ProphetPredict(*additive, 480, 48), 480, truth), 5 * multiplicative_error);
 }
 
 TEST(ProphetTest, BeatsSeasonalNaiveOnTrendPlusSeasonPlusNoise) {
   std::mt19937 rng(11);
   std::normal_distribution<double> noise(0, 2);
-  const auto signal = [](int64_t i) { return 200 + 0.05 * static_cast<double>(i) + 5 * Daily(i) + 3 * Weekly(i); };
+  const auto signal = [](int64_t i) {
+    return 200 + 0.05 * static_cast<double>(i) + 5 * Daily(i) + 3 * Weekly(i);
+  };
   const std::vector<double> y = Make(720, [&](int i) { return signal(i) + noise(rng); });
   const std::vector<int> periods = {24, 168};
   Result<ModelForecast> f = ProphetModel().Forecast(y, periods, 48);
@@ -214,8 +219,8 @@ TEST(ProphetTest, HarmonicsSharedBetweenPeriodsAreFittedOnce) {
   ProphetOptions options;
   options.fourier_orders = {{.period = 168, .order = 10}};
   const std::vector<int> periods = {24, 168};
-  Result<ProphetFit> fit = FitProphet(Make(400, [](int64_t i) { return Daily(i); }), periods,
-                                      options);
+  Result<ProphetFit> fit =
+      FitProphet(Make(400, [](int64_t i) { return Daily(i); }), periods, options);
   ASSERT_TRUE(fit.ok());
   ASSERT_EQ(fit->seasonalities.size(), 2u);
   EXPECT_EQ(fit->seasonalities[0].harmonics.size(), 10u);
@@ -284,6 +289,12 @@ TEST(ProphetTest, RejectsBadInputAndOptions) {
   bad = {};
   bad.events = {{.name = "x", .starts = {1}, .length_steps = 0}};
   EXPECT_FALSE(FitProphet(good, periods, bad).ok());
+  bad = {};
+  bad.events = {{.name = "x", .starts = {1}, .length_steps = 1500},
+                {.name = "y", .starts = {1}, .length_steps = 1500}};
+  fit = FitProphet(good, periods, bad);
+  ASSERT_FALSE(fit.ok());
+  EXPECT_THAT(fit.status().message(), HasSubstr("exceed 2000"));
   EXPECT_FALSE(ProphetModel().Forecast(good, periods, 0).ok());
   EXPECT_EQ(ProphetModel().name(), "prophet");
 }

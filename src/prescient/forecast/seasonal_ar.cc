@@ -27,36 +27,44 @@
 namespace prescient::forecast {
 namespace {
 
-constexpr int kMaxFeatures = 6;
+constexpr int kMaxLongLags = 2;
 
 struct Design {
-  int m = 0;   // Short period.
-  int big = 0; // Long period, 0 if none.
+  int m = 0;          // Short period.
+  int big = 0;        // Long period, 0 if none.
+  int long_lags = 0;  // Cycles of the long period used as features (0 to kMaxLongLags).
+  int features() const { return 5 + long_lags; }
 };
 
 // Earliest origin t for which every feature of step h exists.
 size_t FirstOrigin(const Design& d, int h) {
   const int k = (h + d.m - 1) / d.m;
   int need = std::max(d.m * (k + 1) - h, 2 * d.m - 1);
-  if (d.big > 0) need = std::max(need, d.big * ((h + d.big - 1) / d.big) - h);
+  if (d.long_lags > 0) need = std::max(need, d.big * ((h + d.big - 1) / d.big + d.long_lags - 1) - h);
   return static_cast<size_t>(std::max(need, 0));
 }
 
-int Features(const Design& d, const std::vector<double>& z, const std::vector<double>& level,
-             size_t t, int h, double* x) {
+// Fills rows [0, count) of `x` with the features of origins first .. first+count-1 for
+// step h; with `target`, column features() gets z[t+h] - L_t.
+void FillDesign(const Design& d, const std::vector<double>& z, const std::vector<double>& level,
+                size_t first, Eigen::Index count, int h, bool target, Eigen::MatrixXd& x) {
   const int k = (h + d.m - 1) / d.m;
-  const double l = level[t];
-  int i = 0;
-  x[i++] = 1;
-  x[i++] = z[t + static_cast<size_t>(h) - static_cast<size_t>(d.m * k)] - l;
-  x[i++] = z[t + static_cast<size_t>(h) - static_cast<size_t>(d.m * (k + 1))] - l;
-  if (d.big > 0) {
-    const int kk = (h + d.big - 1) / d.big;
-    x[i++] = z[t + static_cast<size_t>(h) - static_cast<size_t>(d.big * kk)] - l;
-  }
-  x[i++] = z[t] - l;
-  x[i++] = l - level[t - static_cast<size_t>(d.m)];
-  return i;
+  const double* l = level.data() + first;
+  auto lagged = [&](int col, ptrdiff_t offset) {
+    const double* src = z.data() + static_cast<ptrdiff_t>(first) + offset;
+    double* dst = x.col(col).data();
+    for (Eigen::Index i = 0; i < count; ++i) dst[i] = src[i] - l[i];
+  };
+  int c = 0;
+  x.col(c++).head(count).setOnes();
+  lagged(c++, h - d.m * k);
+  lagged(c++, h - d.m * (k + 1));
+  for (int j = 0; j < d.long_lags; ++j) lagged(c++, h - d.big * ((h + d.big - 1) / d.big + j));
+  lagged(c++, 0);
+  const double* back = level.data() + first - static_cast<size_t>(d.m);
+  double* dst = x.col(c++).data();
+  for (Eigen::Index i = 0; i < count; ++i) dst[i] = l[i] - back[i];
+  if (target) lagged(c, h);
 }
 
 }  // namespace
@@ -72,9 +80,13 @@ Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
     for (int p : periods) {
       if (p > d.m && n >= 3 * static_cast<size_t>(p) + static_cast<size_t>(horizon)) d.big = p;
     }
+    if (d.big > 0) {
+      // A second long lag once there are enough long cycles to learn its weight.
+      d.long_lags = n >= 5 * static_cast<size_t>(d.big) + static_cast<size_t>(horizon) ? kMaxLongLags : 1;
+    }
   }
   // Enough origins for every step? Otherwise seasonal naive does the job.
-  if (d.m == 0 || FirstOrigin(d, horizon) + static_cast<size_t>(horizon) + 8 * kMaxFeatures > n) {
+  if (d.m == 0 || FirstOrigin(d, horizon) + static_cast<size_t>(horizon) + 8 * (5 + kMaxLongLags) > n) {
     Result<ModelForecast> f = SeasonalNaiveModel().Forecast(history, periods, horizon);
     if (f.ok()) f->notes.push_back("sar: history too short for the lag regression; used seasonal naive");
     return f;
@@ -98,43 +110,29 @@ Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
   ModelForecast out;
   out.mean.resize(static_cast<size_t>(horizon));
   out.sd.resize(static_cast<size_t>(horizon));
-  Eigen::Matrix<double, kMaxFeatures, kMaxFeatures> xtx;
-  Eigen::Matrix<double, kMaxFeatures, 1> xty;
-  double x[kMaxFeatures];
   const size_t last = n - 1;
+  const int p = d.features();
+  // Column-major design with the target as the last column: one Gram matrix X'X gives
+  // the normal equations, X'y and y'y at once (a small GEMM, vectorised by Eigen).
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(n), p + 1);
+  Eigen::MatrixXd gram(p + 1, p + 1);
   for (int h = 1; h <= horizon; ++h) {
     const size_t first = FirstOrigin(d, h);
-    const int p = d.big > 0 ? 6 : 5;
-    xtx.setZero();
-    xty.setZero();
-    size_t count = 0;
-    double sum_sq = 0;
-    for (size_t t = first; t + static_cast<size_t>(h) <= last; ++t) {
-      Features(d, z, level, t, h, x);
-      const double target = z[t + static_cast<size_t>(h)] - level[t];
-      for (int a = 0; a < p; ++a) {
-        xty(a) += x[a] * target;
-        for (int b = 0; b <= a; ++b) xtx(a, b) += x[a] * x[b];
-      }
-      sum_sq += target * target;
-      ++count;
-    }
-    for (int a = 0; a < p; ++a)
-      for (int b = a + 1; b < p; ++b) xtx(a, b) = xtx(b, a);
+    const Eigen::Index count = static_cast<Eigen::Index>(last - static_cast<size_t>(h) + 1 - first);
+    FillDesign(d, z, level, first, count, h, /*target=*/true, x);
+    gram.noalias() = x.topRows(count).transpose() * x.topRows(count);
+    Eigen::MatrixXd xtx = gram.topLeftCorner(p, p);
     // Ridge relative to each feature's own scale, so it shrinks noise, not structure.
     for (int a = 1; a < p; ++a) xtx(a, a) *= 1 + options_.ridge;
-    const auto xtx_p = xtx.topLeftCorner(p, p);
-    const Eigen::VectorXd beta = xtx_p.ldlt().solve(xty.head(p));
+    const Eigen::VectorXd xty = gram.col(p).head(p);
+    const Eigen::VectorXd beta = xtx.ldlt().solve(xty);
     // Residual variance from the normal equations: (y'y - b'X'y) / (count - p).
-    const double rss = std::max(0.0, sum_sq - beta.dot(xty.head(p)));
+    const double rss = std::max(0.0, gram(p, p) - beta.dot(xty));
     const double sigma = std::sqrt(rss / std::max<double>(1.0, static_cast<double>(count) - p));
     // At the forecast origin every lag is at least one period back from last + h, so all
     // features exist.
-    double xs[kMaxFeatures];
-    Features(d, z, level, last, h, xs);
-    const double l = level[last];
-    double pred = l;
-    for (int a = 0; a < p; ++a) pred += beta(a) * xs[a];
+    FillDesign(d, z, level, last, 1, h, /*target=*/false, x);
+    const double pred = level[last] + x.row(0).head(p).dot(beta);
     const size_t hi = static_cast<size_t>(h - 1);
     if (use_log) {
       out.mean[hi] = std::exp(pred);
@@ -144,7 +142,7 @@ Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
       out.sd[hi] = sigma * scale;
     }
   }
-  out.description = "SAR(" + std::to_string(d.m) + (d.big > 0 ? "," + std::to_string(d.big) : "") +
+  out.description = "SAR(" + std::to_string(d.m) + (d.long_lags > 0 ? "," + std::to_string(d.big) + "x" + std::to_string(d.long_lags) : "") +
                     (use_log ? ",log" : "") + ")";
   return out;
 }
