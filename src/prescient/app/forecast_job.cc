@@ -92,6 +92,10 @@ Status RunForecastJob(const ForecastJobOptions& options, std::ostream& notes) {
   Result<forecast::Forecast> f = forecast::ForecastValues(series->values(), fo);
   if (!f.ok()) return f.status().WithContext(options.input);
   for (const std::string& note : f->notes) notes << "prescient: note: " << note << '\n';
+  if (options.verbose) {
+    notes << "prescient: note: " << series->size() << " points every " << FormatDuration(series->step())
+          << "; model " << f->model << "; intervals " << f->interval_method << '\n';
+  }
   const std::string text = options.format == OutputFormat::kJson ? ToJson(*series, *f) : ToCsv(*series, *f);
   return WriteOutput(options.output, text);
 }

@@ -22,6 +22,7 @@ struct ForecastJobOptions {
   std::optional<std::vector<int>> periods;  // Unset: from the step (DefaultPeriods).
   std::vector<double> levels = forecast::kDefaultLevels;
   OutputFormat format = OutputFormat::kCsv;
+  bool verbose = false;  // Also note the fitted model and the interval method.
 };
 
 // Notes (fallbacks, dropped seasons) go to `notes`, one line each. InvalidArgument for bad

@@ -47,6 +47,7 @@ Result<std::vector<double>> ParseLevels(const std::string& text) {
 struct ForecastFlags {
   std::string input, output, model = "auto", season, level = "80,95", format = "csv";
   long long horizon = 0;
+  bool verbose = false;
 };
 
 }  // namespace
@@ -70,10 +71,12 @@ void AddForecastCommand(CLI::App& app, CommandResult& result) {
   cmd->add_option("--level", flags->level, "Interval levels in percent")->default_str("80,95");
   cmd->add_option("--format", flags->format, "csv|json")->default_str("csv");
   cmd->add_option("--output,-o", flags->output, "Output file (default stdout)");
+  cmd->add_flag("--verbose,-v", flags->verbose, "Also say which model was fitted (stderr)");
   cmd->callback([flags, &result]() {
     app::ForecastJobOptions o;
     o.input = flags->input;
     o.output = flags->output;
+    o.verbose = flags->verbose;
     if (flags->horizon < 1) {
       result.exit_code = ReportError(InvalidArgumentError("--horizon must be at least 1, got " + std::to_string(flags->horizon)));
       return;

@@ -25,7 +25,7 @@ std::vector<BacktestWindow> PlanWindows(std::span<const double> history,
   const size_t n = history.size();
   const int length = std::min<int>(horizon, static_cast<int>(n / 3));
   if (length < 1 || options.windows < 1) return windows;
-  const size_t stride = std::max<size_t>(1, static_cast<size_t>(length + 1) / 2);
+  const size_t stride = static_cast<size_t>(length);
   for (int k = 0; k < options.windows; ++k) {
     const size_t back = static_cast<size_t>(length) + stride * static_cast<size_t>(k);
     if (back + static_cast<size_t>(length) * 2 > n) break;  // Keep >= 2 lengths of training.

@@ -88,6 +88,14 @@ Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOp
   }
   out.mean = std::move(point.mean);
   out.model = std::move(point.description);
+  // Counts and rates cannot go below zero: neither can their forecast.
+  if (std::all_of(y.begin(), y.end(), [](double v) { return v >= 0; })) {
+    for (double& v : out.mean) v = std::max(v, 0.0);
+    for (Band& band : out.bands) {
+      for (double& v : band.lower) v = std::max(v, 0.0);
+      for (double& v : band.upper) v = std::max(v, 0.0);
+    }
+  }
   return out;
 }
 

@@ -1,7 +1,8 @@
 // The forecasting front door: values with gaps in, point forecasts and calibrated
 // prediction intervals out. It fills missing points, drops seasons the history cannot
 // support (saying so), runs the named model or `auto`, and calibrates the intervals on
-// the model's own out-of-sample backtest errors (intervals.h).
+// the model's own out-of-sample backtest errors (intervals.h). A history that never goes
+// below zero (counts, rates) gets a forecast and bands that do not either.
 // Pure and thread-safe. Tested by forecaster_test.cc.
 #pragma once
 

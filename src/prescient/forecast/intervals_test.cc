@@ -42,7 +42,9 @@ TEST(IntervalsTest, ConformalBandsAreMonotoneAndNested) {
     EXPECT_LE(bands[1].lower[h], bands[0].lower[h]);
     EXPECT_GE(bands[1].upper[h], bands[0].upper[h]);
     EXPECT_LT(bands[0].lower[h], mean[h]);
-    if (h > 0) EXPECT_GE(bands[1].upper[h] - mean[h], bands[1].upper[h - 1] - mean[h - 1] - 1e-12);
+    if (h > 0) {
+      EXPECT_GE(bands[1].upper[h] - mean[h], bands[1].upper[h - 1] - mean[h - 1] - 1e-12);
+    }
   }
 }
 

@@ -742,8 +742,9 @@ Result<ProphetFit> FitProphet(std::span<const double> y, std::span<const int> pe
   const Eigen::VectorXd ys = Eigen::Map<const Eigen::VectorXd>(y.data(), n) / y_scale;
   const bool multiplicative = options.mode == ProphetMode::kMultiplicative && layout.q > 0;
   Result<ScaledFit> scaled = FitAdditive(design, ys, layout, options);
-  if (scaled.ok() && multiplicative)
+  if (scaled.ok() && multiplicative) {
     scaled = FitMultiplicative(design, ys, layout, options, *scaled);
+  }
   if (!scaled.ok()) return scaled.status().WithContext("prophet");
   ProphetFit fit = Unpack(*scaled, layout, options, n, y_scale);
   fit.notes = std::move(notes);

@@ -29,7 +29,7 @@ struct ProphetEvent {
   std::string name;
   // Step indices relative to the first history point: may be negative or in the future.
   std::vector<int64_t> starts;
-  int length_steps = 1;                     // >= 1: one coefficient per step of the window.
+  int length_steps = 1;                     // 1..2000: one coefficient per window step.
   double prior_scale = kDefaultPriorScale;  // > 0; smaller shrinks the effect harder.
 };
 
@@ -44,7 +44,7 @@ struct ProphetOptions {
   static constexpr double kDefaultChangepointPriorScale = 0.05;
   static constexpr double kDefaultSeasonalityPriorScale = 10.0;
 
-  int n_changepoints = kDefaultChangepoints;                       // >= 0.
+  int n_changepoints = kDefaultChangepoints;                       // 0..2000.
   double changepoint_range = kDefaultChangepointRange;             // In (0, 1].
   double changepoint_prior_scale = kDefaultChangepointPriorScale;  // > 0 (Laplace scale).
   double seasonality_prior_scale = kDefaultSeasonalityPriorScale;  // > 0 (Gaussian sd).
@@ -91,8 +91,9 @@ struct ProphetFit {
   std::vector<std::string> notes;  // Seasonalities dropped, short-history fallback, ...
 };
 
-// InvalidArgument for non-finite history values, periods < 2 or bad options. Histories
-// under 3 points give a flat fit (a note says so). `periods` need not be sorted.
+// InvalidArgument for non-finite history values, periods < 2, bad options or a design of
+// more than 2000 columns. Histories under 3 points give a flat fit (a note says so).
+// `periods` need not be sorted.
 Result<ProphetFit> FitProphet(std::span<const double> y, std::span<const int> periods,
                               const ProphetOptions& options);
 
