@@ -20,7 +20,7 @@ models=${MODELS:-"snaive naive2 ets mstl prophet sar auto"}
 args=()
 for m in $models; do
   echo "m4: prescient $m" >&2
-  taskset -c 0 "$build/bench/m4_forecast" "$m" "$data/Hourly-train.csv" "$out/ours_$m.csv"
+  taskset -c 0 "$build/bench/m4_forecast" "$m" "$data/Hourly-train.csv" "$out/ours_$m.csv" 2> "$out/ours_$m.choices"
   args+=("prescient $m=$out/ours_$m.csv")
 done
 declare -A peer_names=([stlf]="R forecast::stlf" [ets]="R forecast::ets" [auto.arima]="R forecast::auto.arima"
@@ -39,6 +39,12 @@ done
   echo
   "$build/bench/m4_score" "$data/Hourly-train.csv" "$data/Hourly-test.csv" \
     "$data/official-benchmark-forecasts/submission-Naive2-Hourly.csv" "$stride" "${args[@]}"
+  echo
+  echo "What \`auto\` chose (series count; digits masked):"
+  echo
+  echo '```'
+  sort -rn "$out/ours_auto.choices" | head -n 12
+  echo '```'
   echo
   echo "<!-- m4:end -->"
 } > "$out/tables.md"
