@@ -113,3 +113,44 @@ TEST(ForecasterTest, TinyHistoryUsesModelErrorsForIntervals) {
 
 }  // namespace
 }  // namespace prescient::forecast
+
+namespace prescient::forecast {
+namespace {
+
+// Degenerate histories that broke forecasters elsewhere: every model must give finite
+// forecasts and bands, never a crash (found by a sweep over the CLI; kept as a table).
+TEST(ForecasterTest, EveryModelSurvivesDegenerateHistories) {
+  std::vector<std::pair<const char*, std::vector<double>>> cases;
+  cases.push_back({"constant", std::vector<double>(500, 5.0)});
+  cases.push_back({"zeros", std::vector<double>(400, 0.0)});
+  cases.push_back({"three points", {1, 2, 3}});
+  std::vector<double> huge(400), tiny(400), alternating(400), negative(400), spike(401, 1.0);
+  for (size_t i = 0; i < 400; ++i) {
+    huge[i] = 1e300 * (1 + 0.1 * std::sin(static_cast<double>(i)));
+    tiny[i] = 1e-300 * (1 + 0.1 * std::sin(static_cast<double>(i)));
+    alternating[i] = static_cast<double>(i % 2) * 1000;
+    negative[i] = -100 + 10 * std::sin(static_cast<double>(i) / 3);
+  }
+  spike[200] = 1e9;
+  cases.push_back({"huge", huge});
+  cases.push_back({"tiny", tiny});
+  cases.push_back({"alternating", alternating});
+  cases.push_back({"negative", negative});
+  cases.push_back({"spike", spike});
+  for (const auto& [label, y] : cases) {
+    for (std::string_view name : ModelNames()) {
+      auto f = ForecastValues(y, ForecastOptions{.model = std::string(name), .periods = {24, 168}, .horizon = 30});
+      ASSERT_TRUE(f.ok()) << label << " " << name << ": " << f.status().ToString();
+      for (size_t h = 0; h < f->mean.size(); ++h) {
+        ASSERT_TRUE(std::isfinite(f->mean[h])) << label << " " << name;
+        for (const Band& b : f->bands) {
+          ASSERT_TRUE(std::isfinite(b.lower[h]) && std::isfinite(b.upper[h])) << label << " " << name;
+          ASSERT_LE(b.lower[h], b.upper[h]) << label << " " << name;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace prescient::forecast
