@@ -85,7 +85,7 @@ void PrintTable(const std::vector<Row>& rows, const std::string& reference) {
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Row& r : rows) {
     char msis[32] = "n/a", cov[32] = "n/a";
-    if (!std::isnan(r.msis)) std::snprintf(msis, sizeof msis, "%.2f", r.msis);
+    if (!std::isnan(r.msis)) std::snprintf(msis, sizeof msis, r.msis < 1e4 ? "%.2f" : "%.3g", r.msis);
     if (!std::isnan(r.coverage)) std::snprintf(cov, sizeof cov, "%.1f%%", r.coverage);
     std::printf("| %s | %zu | %.2f | %.3f | %.3f | %s | %s | %.3g | %.3g | %.1f | %.3gx |\n", r.method.c_str(),
                 r.series, r.smape, r.mase, r.owa, msis, cov, r.median_ms, r.p99_ms, r.total_s,

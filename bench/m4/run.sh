@@ -43,10 +43,17 @@ done
   "$build/bench/m4_score" "$data/Hourly-train.csv" "$data/Hourly-test.csv" \
     "$data/official-benchmark-forecasts/submission-Naive2-Hourly.csv" "$stride" "${args[@]}"
   echo
+  echo "Our models' thread CPU time per series (the wall times above include waiting for a"
+  echo "core on a loaded machine; R and Python give wall time only):"
+  echo
+  echo '```'
+  cat "$out"/ours_*.choices | grep '^cpu:' || true
+  echo '```'
+  echo
   echo "What \`auto\` chose (series count; digits masked):"
   echo
   echo '```'
-  sort -rn "$out/ours_auto.choices" | head -n 12
+  grep -v '^cpu:' "$out/ours_auto.choices" | sort -rn | head -n 12
   echo '```'
   echo
   echo "<!-- m4:end -->"
