@@ -36,7 +36,7 @@ bench: bench-micro bench-forecast
 
 # Google Benchmark of every model on a 14-day 5-minute series.
 bench-micro: build
-	$(BUILD_DIR)/bench/forecast_models_bench --benchmark_min_time=0.5
+	bench/run_micro.sh $(BUILD_DIR)
 
 # M4 Hourly: our models and the peers (R forecast, R prophet, statsmodels), same run.
 bench-forecast: build

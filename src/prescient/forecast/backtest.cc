@@ -49,14 +49,17 @@ Result<BacktestResult> Backtest(std::span<const Model* const> models,
                                 history.begin() + static_cast<ptrdiff_t>(w.origin) + w.length);
   }
   result.forecasts.resize(models.size());
+  if (result.windows.empty()) return result;
+  std::vector<size_t> origins;
+  for (const BacktestWindow& w : result.windows) origins.push_back(w.origin);
+  const int length = result.windows.front().length;  // Every window has the same length.
   for (size_t m = 0; m < models.size(); ++m) {
-    for (const BacktestWindow& w : result.windows) {
-      Result<ModelForecast> f = models[m]->Forecast(history.first(w.origin), periods, w.length);
-      if (!f.ok()) {
-        return f.status().WithContext(std::string("backtest of ") + std::string(models[m]->name()));
-      }
-      result.forecasts[m].push_back(std::move(f->mean));
+    Result<std::vector<ModelForecast>> f =
+        models[m]->ForecastFromOrigins(history, periods, origins, length);
+    if (!f.ok()) {
+      return f.status().WithContext(std::string("backtest of ") + std::string(models[m]->name()));
     }
+    for (ModelForecast& one : *f) result.forecasts[m].push_back(std::move(one.mean));
   }
   return result;
 }

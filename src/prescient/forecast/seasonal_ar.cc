@@ -72,11 +72,9 @@ void FillDesign(const Design& d, const std::vector<double>& z, const std::vector
   if (target) lagged(c, h);
 }
 
-}  // namespace
-
-Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
-                                                std::span<const int> periods, int horizon) const {
-  const size_t n = history.size();
+// The design for a history of n points, or m == 0 when the history is too short for
+// the lag regression (seasonal naive does the job then).
+Design ChooseDesign(size_t n, std::span<const int> periods, int horizon) {
   Design d;
   for (int p : periods) {
     if (p >= 2 && d.m == 0) d.m = p;
@@ -90,20 +88,32 @@ Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
       d.long_lags = n >= 5 * static_cast<size_t>(d.big) + static_cast<size_t>(horizon) ? kMaxLongLags : 1;
     }
   }
-  // Enough origins for every step? Otherwise seasonal naive does the job.
-  if (d.m == 0 || FirstOrigin(d, horizon) + static_cast<size_t>(horizon) + 8 * (5 + kMaxLongLags) > n) {
-    Result<ModelForecast> f = SeasonalNaiveModel().Forecast(history, periods, horizon);
-    if (f.ok()) f->notes.push_back("sar: history too short for the lag regression; used seasonal naive");
-    return f;
+  if (d.m == 0 ||
+      FirstOrigin(d, horizon) + static_cast<size_t>(horizon) + 8 * (5 + kMaxLongLags) > n) {
+    return Design{};
   }
-  const bool use_log = options_.log_transform &&
-                       std::all_of(history.begin(), history.end(), [](double v) { return v > 0; });
+  return d;
+}
+
+bool SameDesign(const Design& a, const Design& b) {
+  return a.m == b.m && a.big == b.big && a.long_lags == b.long_lags;
+}
+
+// Fits the regressions for every origin of `group` (indices into `origins`, same design
+// and transform) in one pass over the rows, writing out[k] for each.
+void FitGroup(std::span<const double> history, const Design& d, bool use_log, double ridge,
+              std::span<const size_t> origins, std::vector<size_t> group, int horizon,
+              std::vector<ModelForecast>& out) {
+  std::sort(group.begin(), group.end(), [&](size_t a, size_t b) { return origins[a] < origins[b]; });
+  const size_t n = origins[group.back()];  // The longest prefix of the group.
+  // Any positive scale gives the same forecast (the fit is scale-equivariant, the ridge
+  // relative); the longest prefix's max keeps values near 1.
   double scale = 0;
-  for (double v : history) scale = std::max(scale, std::abs(v));
+  for (size_t t = 0; t < n; ++t) scale = std::max(scale, std::abs(history[t]));
   if (scale == 0) scale = 1;
   std::vector<double> z(n);
   for (size_t t = 0; t < n; ++t) z[t] = use_log ? std::log(history[t]) : history[t] / scale;
-  // level[t] = mean(z[t-m+1..t]), defined from t = m-1.
+  // level[t] = mean(z[t-m+1..t]): uses the past only, so it is the same in every prefix.
   std::vector<double> level(n, 0.0);
   double run = 0;
   for (size_t t = 0; t < n; ++t) {
@@ -111,49 +121,105 @@ Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
     if (t >= static_cast<size_t>(d.m)) run -= z[t - static_cast<size_t>(d.m)];
     level[t] = run / d.m;
   }
-
-  ModelForecast out;
-  out.mean.resize(static_cast<size_t>(horizon));
-  out.sd.resize(static_cast<size_t>(horizon));
-  const size_t last = n - 1;
+  for (size_t k : group) {
+    out[k].mean.resize(static_cast<size_t>(horizon));
+    out[k].sd.resize(static_cast<size_t>(horizon));
+    out[k].description = "SAR(" + std::to_string(d.m) +
+                         (d.long_lags > 0 ? "," + std::to_string(d.big) + "x" + std::to_string(d.long_lags) : "") +
+                         (use_log ? ",log" : "") + ")";
+  }
   const int p = d.features();
   // Column-major design with the target as the last column: one Gram matrix X'X gives
-  // the normal equations, X'y and y'y at once.
+  // the normal equations, X'y and y'y at once. Rows are added block by block as the
+  // prefixes grow, and the Gram is solved at each origin.
   Eigen::MatrixXd x(static_cast<Eigen::Index>(n), p + 1);
   Eigen::MatrixXd gram(p + 1, p + 1);
   for (int h = 1; h <= horizon; ++h) {
     const size_t first = FirstOrigin(d, h);
-    const Eigen::Index count = static_cast<Eigen::Index>(last - static_cast<size_t>(h) + 1 - first);
-    FillDesign(d, z, level, first, count, h, /*target=*/true, x);
-    // Pairwise dot products: for 6-8 columns this beats a GEMM, whose packing dominates.
-    for (int a = 0; a <= p; ++a) {
-      for (int b = 0; b <= a; ++b) {
-        gram(a, b) = gram(b, a) = x.col(a).head(count).dot(x.col(b).head(count));
+    gram.setZero();
+    size_t rows_end = first;  // Rows [first, rows_end) are in the Gram.
+    for (size_t k : group) {
+      const size_t origin = origins[k];
+      // Training rows: t + h <= origin - 1.
+      const size_t end = origin - static_cast<size_t>(h);
+      if (end > rows_end) {
+        const Eigen::Index block = static_cast<Eigen::Index>(end - rows_end);
+        FillDesign(d, z, level, rows_end, block, h, /*target=*/true, x);
+        // Pairwise dot products: for 6-8 columns this beats a GEMM, whose packing dominates.
+        for (int a = 0; a <= p; ++a) {
+          for (int b = 0; b <= a; ++b) {
+            gram(a, b) += x.col(a).head(block).dot(x.col(b).head(block));
+          }
+        }
+        rows_end = end;
+      }
+      const double count = static_cast<double>(rows_end - first);
+      Eigen::MatrixXd xtx = gram.topLeftCorner(p, p).selfadjointView<Eigen::Lower>();
+      // Ridge relative to each feature's own scale, so it shrinks noise, not structure.
+      for (int a = 1; a < p; ++a) xtx(a, a) *= 1 + ridge;
+      const Eigen::VectorXd xty = gram.row(p).head(p).transpose();
+      const Eigen::VectorXd beta = xtx.ldlt().solve(xty);
+      // Residual variance from the normal equations: (y'y - b'X'y) / (count - p).
+      const double rss = std::max(0.0, gram(p, p) - beta.dot(xty));
+      const double sigma = std::sqrt(rss / std::max(1.0, count - p));
+      // At the forecast origin every lag is at least one period back from origin-1+h, so
+      // all features exist.
+      const size_t last = origin - 1;
+      FillDesign(d, z, level, last, 1, h, /*target=*/false, x);
+      const double pred = level[last] + x.row(0).head(p).dot(beta);
+      const size_t hi = static_cast<size_t>(h - 1);
+      if (use_log) {
+        out[k].mean[hi] = std::exp(pred);
+        out[k].sd[hi] = out[k].mean[hi] * sigma;
+      } else {
+        out[k].mean[hi] = pred * scale;
+        out[k].sd[hi] = sigma * scale;
       }
     }
-    Eigen::MatrixXd xtx = gram.topLeftCorner(p, p);
-    // Ridge relative to each feature's own scale, so it shrinks noise, not structure.
-    for (int a = 1; a < p; ++a) xtx(a, a) *= 1 + options_.ridge;
-    const Eigen::VectorXd xty = gram.col(p).head(p);
-    const Eigen::VectorXd beta = xtx.ldlt().solve(xty);
-    // Residual variance from the normal equations: (y'y - b'X'y) / (count - p).
-    const double rss = std::max(0.0, gram(p, p) - beta.dot(xty));
-    const double sigma = std::sqrt(rss / std::max<double>(1.0, static_cast<double>(count) - p));
-    // At the forecast origin every lag is at least one period back from last + h, so all
-    // features exist.
-    FillDesign(d, z, level, last, 1, h, /*target=*/false, x);
-    const double pred = level[last] + x.row(0).head(p).dot(beta);
-    const size_t hi = static_cast<size_t>(h - 1);
-    if (use_log) {
-      out.mean[hi] = std::exp(pred);
-      out.sd[hi] = out.mean[hi] * sigma;
-    } else {
-      out.mean[hi] = pred * scale;
-      out.sd[hi] = sigma * scale;
-    }
   }
-  out.description = "SAR(" + std::to_string(d.m) + (d.long_lags > 0 ? "," + std::to_string(d.big) + "x" + std::to_string(d.long_lags) : "") +
-                    (use_log ? ",log" : "") + ")";
+}
+
+}  // namespace
+
+Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
+                                                std::span<const int> periods, int horizon) const {
+  const size_t origins[] = {history.size()};
+  PRESCIENT_ASSIGN_OR_RETURN(std::vector<ModelForecast> out,
+                             ForecastFromOrigins(history, periods, origins, horizon));
+  return std::move(out.front());
+}
+
+Result<std::vector<ModelForecast>> SeasonalArModel::ForecastFromOrigins(
+    std::span<const double> history, std::span<const int> periods,
+    std::span<const size_t> origins, int horizon) const {
+  std::vector<ModelForecast> out(origins.size());
+  // The log transform needs a positive prefix: every prefix up to the first non-positive
+  // value qualifies.
+  size_t positive_prefix = 0;
+  while (positive_prefix < history.size() && history[positive_prefix] > 0) ++positive_prefix;
+  // Group origins that share a design and a transform; each group is one shared pass.
+  std::vector<bool> done(origins.size(), false);
+  for (size_t k = 0; k < origins.size(); ++k) {
+    if (done[k]) continue;
+    const Design d = ChooseDesign(origins[k], periods, horizon);
+    if (d.m == 0) {
+      Result<ModelForecast> f = SeasonalNaiveModel().Forecast(history.first(origins[k]), periods, horizon);
+      if (!f.ok()) return f.status();
+      f->notes.push_back("sar: history too short for the lag regression; used seasonal naive");
+      out[k] = std::move(f).value();
+      done[k] = true;
+      continue;
+    }
+    const bool use_log = options_.log_transform && origins[k] <= positive_prefix;
+    std::vector<size_t> group;
+    for (size_t j = k; j < origins.size(); ++j) {
+      if (done[j] || !SameDesign(ChooseDesign(origins[j], periods, horizon), d)) continue;
+      if ((options_.log_transform && origins[j] <= positive_prefix) != use_log) continue;
+      group.push_back(j);
+      done[j] = true;
+    }
+    FitGroup(history, d, use_log, options_.ridge, origins, group, horizon, out);
+  }
   return out;
 }
 

@@ -19,6 +19,12 @@ class SeasonalArModel final : public Model {
   std::string_view name() const override { return "sar"; }
   Result<ModelForecast> Forecast(std::span<const double> history, std::span<const int> periods,
                                  int horizon) const override;
+  // Shares the regressions' Gram matrices between origins: the design rows do not depend
+  // on the origin, only how many of them a prefix has, so one pass serves every prefix.
+  Result<std::vector<ModelForecast>> ForecastFromOrigins(std::span<const double> history,
+                                                         std::span<const int> periods,
+                                                         std::span<const size_t> origins,
+                                                         int horizon) const override;
 
  private:
   SeasonalArOptions options_;

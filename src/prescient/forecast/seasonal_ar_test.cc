@@ -47,6 +47,27 @@ TEST(SeasonalArTest, BeatsSeasonalNaiveOnNoisyWeeklyTraffic) {
   EXPECT_LT(sar, snaive);
 }
 
+// The shared multi-origin pass must give what separate fits on each prefix give, across
+// design changes (a second long lag appears only on the longer prefixes) and a prefix too
+// short for the regression.
+TEST(SeasonalArTest, MultiOriginPassMatchesSeparateFits) {
+  const std::vector<double> y = Traffic(24 * 7 * 6 + 48, 9, 0.1);
+  const int periods[] = {24, 168};
+  const size_t origins[] = {100, 24 * 7 * 4, 24 * 7 * 5, 24 * 7 * 5 + 24, 24 * 7 * 6};
+  const SeasonalArModel model;
+  auto all = model.ForecastFromOrigins(y, periods, origins, 48);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 5u);
+  for (size_t k = 0; k < 5; ++k) {
+    auto one = model.Forecast(std::span(y).first(origins[k]), periods, 48);
+    ASSERT_TRUE(one.ok());
+    EXPECT_EQ((*all)[k].description, one->description) << k;
+    for (size_t h = 0; h < 48; ++h) {
+      EXPECT_NEAR((*all)[k].mean[h], one->mean[h], 1e-9 * std::abs(one->mean[h])) << k << " " << h;
+    }
+  }
+}
+
 TEST(SeasonalArTest, ShortOrNonPositiveHistoryStillForecasts) {
   const int periods[] = {24};
   const std::vector<double> tiny = {1, 2, 3};
