@@ -43,8 +43,8 @@ done
   "$build/bench/m4_score" "$data/Hourly-train.csv" "$data/Hourly-test.csv" \
     "$data/official-benchmark-forecasts/submission-Naive2-Hourly.csv" "$stride" "${args[@]}"
   echo
-  echo "Our models' thread CPU time per series (the wall times above include waiting for a"
-  echo "core on a loaded machine; R and Python give wall time only):"
+  echo "Our models' thread CPU time per series (wall times can include waiting for a"
+  echo "core; R and Python report wall time only):"
   echo
   echo '```'
   cat "$out"/ours_*.choices | grep '^cpu:' || true
