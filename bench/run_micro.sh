@@ -18,9 +18,5 @@ taskset -c 0 "$build/bench/forecast_models_bench" --benchmark_min_time=0.5 2>/de
   echo
   echo "<!-- micro:end -->"
 } > "$out.md"
-doc=docs/benchmarks.md
-awk -v tables="$out.md" '
-  /<!-- micro:begin/ { while ((getline line < tables) > 0) print line; skip = 1; next }
-  /<!-- micro:end/ { skip = 0; next }
-  !skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
-echo "micro: table written to $doc" >&2
+bench/splice_doc.sh micro docs/benchmarks.md "$out.md"
+echo "micro: table written to docs/benchmarks.md" >&2

@@ -59,9 +59,5 @@ done
   echo "<!-- m4:end -->"
 } > "$out/tables.md"
 
-doc=docs/benchmarks.md
-awk -v tables="$out/tables.md" '
-  /<!-- m4:begin/ { while ((getline line < tables) > 0) print line; skip = 1; next }
-  /<!-- m4:end/ { skip = 0; next }
-  !skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
-echo "m4: tables written to $doc" >&2
+bench/splice_doc.sh m4 docs/benchmarks.md "$out/tables.md"
+echo "m4: tables written to docs/benchmarks.md" >&2
