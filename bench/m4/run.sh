@@ -19,11 +19,14 @@ fi
 
 models=${MODELS:-"snaive naive2 ets mstl prophet sar auto"}
 args=()
-for m in $models; do
-  if [[ "${OURS:-1}" != "0" ]]; then
+if [[ "${OURS:-1}" != "0" ]]; then
+  for m in $models; do
     echo "m4: prescient $m" >&2
     taskset -c 0 "$build/bench/m4_forecast" "$m" "$data/Hourly-train.csv" "$out/ours_$m.csv" 2> "$out/ours_$m.choices"
-  fi
+  done
+fi
+# Every model of ours that has forecasts, whether run now or before.
+for m in snaive naive2 ets mstl prophet sar auto; do
   [[ -s "$out/ours_$m.csv" ]] && args+=("prescient $m=$out/ours_$m.csv")
 done
 declare -A peer_names=([stlf]="R forecast::stlf" [ets]="R forecast::ets" [auto.arima]="R forecast::auto.arima"

@@ -23,8 +23,8 @@ inline constexpr int kDefaultMaxCombined = 3;
 struct AutoOptions {
   BacktestOptions backtest;
   int max_combined = kDefaultMaxCombined;
-  // Candidate model names (registry.h); empty: the default pool, which leaves out the
-  // slow full seasonal ETS.
+  // Candidate model names (registry.h). Empty: snaive, snaive-long and sar when the series
+  // has a season; naive, mstl (trend + Theta) and ets when it has none.
   std::vector<std::string> candidates;
 };
 
@@ -48,14 +48,18 @@ class AutoModel final : public Model {
                                               std::span<const int> periods, int horizon,
                                               AutoSelection* selection) const;
 
+  // The pool used for seasonal series (all of them when candidates were given).
   const std::vector<std::unique_ptr<Model>>& candidates() const { return candidates_; }
 
  private:
   Result<AutoSelection> Select(std::span<const double> history, std::span<const int> periods,
                                int horizon) const;
 
+  const std::vector<std::unique_ptr<Model>>& Pool(std::span<const int> periods) const;
+
   AutoOptions options_;
   std::vector<std::unique_ptr<Model>> candidates_;
+  std::vector<std::unique_ptr<Model>> nonseasonal_candidates_;
 };
 
 }  // namespace prescient::forecast

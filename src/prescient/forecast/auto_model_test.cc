@@ -56,6 +56,20 @@ TEST(AutoModelTest, ChoosesTheCandidateThatFitsTheStructure) {
   for (size_t h = 0; h < 24; ++h) EXPECT_NEAR(f->mean[h], 100 + 2.0 * static_cast<double>(y.size() + h), 2.0);
 }
 
+TEST(AutoModelTest, WithoutSeasonsComparesTrendModels) {
+  std::vector<double> y(300);
+  for (size_t t = 0; t < y.size(); ++t) y[t] = 50 + 0.5 * static_cast<double>(t) + (t % 2 ? 1.0 : -1.0);
+  AutoSelection sel;
+  auto f = AutoModel().ForecastWithSelection(y, {}, 10, &sel);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->description.find("Seasonal"), std::string::npos) << f->description;
+  // A trend model won (MSTL without seasons is Theta), not the flat naive.
+  EXPECT_TRUE(f->description.find("Theta") != std::string::npos ||
+              f->description.find("ETS") != std::string::npos)
+      << f->description;
+  EXPECT_GT(f->mean[9], y.back());  // Follows the trend up.
+}
+
 TEST(AutoModelTest, TooShortToBacktestUsesSeasonalNaive) {
   const std::vector<double> y = {5, 6};
   const int periods[] = {2};
