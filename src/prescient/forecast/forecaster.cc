@@ -81,8 +81,7 @@ Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOp
     out.bands = ConformalBands(scaled_errors, point.mean, LevelScale(y, periods), options.levels);
     out.interval_method = "conformal(" + std::to_string(scaled_errors.size()) + " backtest windows)";
   } else {
-    const std::vector<double> sd = point.sd.empty() ? std::vector<double>() : point.sd;
-    out.bands = GaussianBands(point.mean, sd, options.levels);
+    out.bands = GaussianBands(point.mean, point.sd, options.levels);
     out.interval_method = "gaussian(model sd)";
     out.notes.push_back("history too short to calibrate intervals on backtests: using the model's own error estimate");
   }
