@@ -24,5 +24,7 @@ struct CommandResult {
 int ReportError(const Status& status);
 
 void AddForecastCommand(CLI::App& app, CommandResult& result);
+void AddBacktestCommand(CLI::App& app, CommandResult& result);
+void AddDemoCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace prescient::cli

@@ -15,6 +15,8 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(kVersion));
   CommandResult result;
   AddForecastCommand(app, result);
+  AddBacktestCommand(app, result);
+  AddDemoCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
