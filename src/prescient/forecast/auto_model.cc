@@ -70,6 +70,7 @@ Result<AutoSelection> AutoModel::Select(std::span<const double> history,
     // Too short to judge: the first candidate (seasonal naive) is the safe choice.
     sel.chosen = {0};
     sel.description = std::string(pool[0]->name());
+    sel.chosen_names = {sel.description};
     return sel;
   }
   std::vector<double> scores(models.size());
@@ -93,6 +94,7 @@ Result<AutoSelection> AutoModel::Select(std::span<const double> history,
     }
   }
   sel.chosen.assign(order.begin(), order.begin() + static_cast<ptrdiff_t>(best_k));
+  for (size_t m : sel.chosen) sel.chosen_names.emplace_back(pool[m]->name());
   sel.score = best;
   sel.chosen_backtest = std::move(best_mix);
   if (best_k == 1) {

@@ -42,9 +42,40 @@ std::vector<int> UsablePeriods(std::vector<int> periods, size_t n, std::vector<s
   return usable;
 }
 
+
+Result<Forecast> Finish(ModelForecast point, Forecast out, std::span<const double> y,
+                        std::span<const int> periods,
+                        const std::vector<std::vector<double>>& scaled_errors,
+                        const std::vector<double>& levels) {
+  for (std::string& note : point.notes) out.notes.push_back(std::move(note));
+  for (double v : point.mean) {
+    if (!std::isfinite(v)) return InternalError("model " + point.description + " produced a non-finite forecast");
+  }
+  if (!scaled_errors.empty()) {
+    out.bands = ConformalBands(scaled_errors, point.mean, LevelScale(y, periods), levels);
+    out.interval_method = "conformal(" + std::to_string(scaled_errors.size()) + " backtest windows)";
+  } else {
+    out.bands = GaussianBands(point.mean, point.sd, levels);
+    out.interval_method = "gaussian(model sd)";
+    out.notes.push_back("history too short to calibrate intervals on backtests: using the model's own error estimate");
+  }
+  out.mean = std::move(point.mean);
+  out.model = std::move(point.description);
+  // Counts and rates cannot go below zero: neither can their forecast.
+  if (std::all_of(y.begin(), y.end(), [](double v) { return v >= 0; })) {
+    for (double& v : out.mean) v = std::max(v, 0.0);
+    for (Band& band : out.bands) {
+      for (double& v : band.lower) v = std::max(v, 0.0);
+      for (double& v : band.upper) v = std::max(v, 0.0);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOptions& options) {
+Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOptions& options,
+                                Calibration* calibration) {
   PRESCIENT_RETURN_IF_ERROR(Validate(options));
   std::vector<int> sorted = options.periods;
   std::sort(sorted.begin(), sorted.end());
@@ -66,36 +97,46 @@ Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOp
     AutoSelection selection;
     PRESCIENT_ASSIGN_OR_RETURN(point, model.ForecastWithSelection(y, periods, options.horizon, &selection));
     if (!selection.backtest.empty()) scaled_errors = selection.backtest.ScaledErrors(selection.chosen_backtest);
+    if (calibration != nullptr) calibration->models = selection.chosen_names;
   } else {
     std::unique_ptr<Model> model = MakeModel(options.model);
     PRESCIENT_ASSIGN_OR_RETURN(point, model->Forecast(y, periods, options.horizon));
     const Model* models[] = {model.get()};
     PRESCIENT_ASSIGN_OR_RETURN(BacktestResult bt, Backtest(models, y, periods, options.horizon, options.backtest));
     if (!bt.empty()) scaled_errors = bt.ScaledErrors(bt.forecasts[0]);
+    if (calibration != nullptr) calibration->models = {options.model};
   }
-  for (std::string& note : point.notes) out.notes.push_back(std::move(note));
-  for (double v : point.mean) {
-    if (!std::isfinite(v)) return InternalError("model " + point.description + " produced a non-finite forecast");
+  if (calibration != nullptr) {
+    calibration->periods = periods;
+    calibration->scaled_errors = scaled_errors;
   }
-  if (!scaled_errors.empty()) {
-    out.bands = ConformalBands(scaled_errors, point.mean, LevelScale(y, periods), options.levels);
-    out.interval_method = "conformal(" + std::to_string(scaled_errors.size()) + " backtest windows)";
-  } else {
-    out.bands = GaussianBands(point.mean, point.sd, options.levels);
-    out.interval_method = "gaussian(model sd)";
-    out.notes.push_back("history too short to calibrate intervals on backtests: using the model's own error estimate");
+  return Finish(std::move(point), std::move(out), y, periods, scaled_errors, options.levels);
+}
+
+Result<Forecast> ForecastWithCalibration(std::span<const double> values,
+                                         const ForecastOptions& options,
+                                         const Calibration& calibration) {
+  PRESCIENT_RETURN_IF_ERROR(Validate(options));
+  if (calibration.models.empty()) return InvalidArgumentError("calibration: no model");
+  if (calibration.scaled_errors.empty() && calibration.models.size() > 1) {
+    return InvalidArgumentError("calibration: a mix of models needs backtest errors");
   }
-  out.mean = std::move(point.mean);
-  out.model = std::move(point.description);
-  // Counts and rates cannot go below zero: neither can their forecast.
-  if (std::all_of(y.begin(), y.end(), [](double v) { return v >= 0; })) {
-    for (double& v : out.mean) v = std::max(v, 0.0);
-    for (Band& band : out.bands) {
-      for (double& v : band.lower) v = std::max(v, 0.0);
-      for (double& v : band.upper) v = std::max(v, 0.0);
-    }
+  const std::vector<int>& periods = calibration.periods;
+  PRESCIENT_ASSIGN_OR_RETURN(FilledHistory filled, FillMissing(values, periods.empty() ? 0 : *std::min_element(periods.begin(), periods.end())));
+  const std::vector<double>& y = filled.values;
+  Forecast out;
+  ModelForecast point;
+  point.mean.assign(static_cast<size_t>(options.horizon), 0.0);
+  for (const std::string& name : calibration.models) {
+    std::unique_ptr<Model> model = MakeModel(name);
+    if (model == nullptr) return InvalidArgumentError("calibration: unknown model '" + name + "'");
+    PRESCIENT_ASSIGN_OR_RETURN(ModelForecast f, model->Forecast(y, periods, options.horizon));
+    for (size_t h = 0; h < point.mean.size(); ++h) point.mean[h] += f.mean[h];
+    if (calibration.models.size() == 1) point.sd = std::move(f.sd);
+    point.description += (point.description.empty() ? "" : " + ") + f.description;
   }
-  return out;
+  for (double& v : point.mean) v /= static_cast<double>(calibration.models.size());
+  return Finish(std::move(point), std::move(out), y, periods, calibration.scaled_errors, options.levels);
 }
 
 }  // namespace prescient::forecast

@@ -37,7 +37,25 @@ struct Forecast {
   std::vector<std::string> notes;   // Fallbacks and dropped seasons, for stderr.
 };
 
-// InvalidArgument for a bad option (naming it) or values that are all missing.
-Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOptions& options);
+// What a full forecast decided and can lend to the next forecasts of the same series: the
+// models used (auto's choice) and the out-of-sample errors its intervals rest on.
+struct Calibration {
+  std::vector<std::string> models;  // Registry names; the forecast is their mean.
+  std::vector<int> periods;         // The seasons that were usable.
+  std::vector<std::vector<double>> scaled_errors;  // Empty: Gaussian bands.
+};
+
+// InvalidArgument for a bad option (naming it) or values that are all missing. When
+// `calibration` is given it receives what ForecastWithCalibration needs.
+Result<Forecast> ForecastValues(std::span<const double> values, const ForecastOptions& options,
+                                Calibration* calibration = nullptr);
+
+// A cheap re-forecast of a series a little later (more points, same options): refits only
+// the calibration's models and scales its interval errors to the current level; no
+// backtests, no selection. A controller that re-plans every few minutes calls this and
+// re-runs ForecastValues now and then (a day, say) to re-select and re-calibrate.
+Result<Forecast> ForecastWithCalibration(std::span<const double> values,
+                                         const ForecastOptions& options,
+                                         const Calibration& calibration);
 
 }  // namespace prescient::forecast

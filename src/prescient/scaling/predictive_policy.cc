@@ -4,6 +4,9 @@
 //   buckets, and the forecaster drops the weekly one until two weeks of history exist.
 // * The bucket in progress is forecast too (its mean is not known yet), so the plan
 //   always covers now.
+// * Selection and calibration (backtests of every candidate) run once a day; the
+//   15-minute refreshes refit the chosen model on the newest history. That keeps a
+//   refresh well under a millisecond while the choice stays current.
 // * Accuracy is scored on every bucket of every forecast against the bucket's real mean
 //   once it is known: the 0-2 h-ahead MAPE of the forecasts the policy acted on.
 #include "prescient/scaling/predictive_policy.h"
@@ -83,7 +86,20 @@ Status PredictivePolicy::Forecast(ScalingTarget& target, Timestamp now) {
   if (values.size() >= static_cast<size_t>(2 * week)) fo.periods.push_back(week);
   fo.horizon = static_cast<int>((options_.horizon + bucket - Duration(1)) / bucket) + 1;
   fo.levels = {options_.level};
-  PRESCIENT_ASSIGN_OR_RETURN(forecast::Forecast f, forecast::ForecastValues(values, fo));
+  Result<forecast::Forecast> result = InternalError("unset");
+  if (calibration_.has_value() && now < next_reselect_ && fo.periods == calibrated_periods_) {
+    result = forecast::ForecastWithCalibration(values, fo, *calibration_);
+  } else {
+    forecast::Calibration calibration;
+    result = forecast::ForecastValues(values, fo, &calibration);
+    if (result.ok()) {
+      calibration_ = std::move(calibration);
+      calibrated_periods_ = fo.periods;
+      next_reselect_ = now + options_.reselect;
+    }
+  }
+  if (!result.ok()) return result.status();
+  forecast::Forecast f = std::move(result).value();
   Made made{current, std::move(f.mean), std::move(f.bands.front().upper)};
   plan_.clear();
   for (double u : made.upper) {

@@ -6,6 +6,7 @@
 // Thread-compatible. Tested by policies_test.cc.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct PredictiveOptions {
   // peak minute, and within five minutes real traffic swings well past its mean.
   bool peak = true;
   std::string model = "auto";
+  // How often the model is re-selected and the intervals re-calibrated on fresh
+  // backtests; in between, each refresh refits the chosen model on the latest history.
+  Duration reselect{86400};
 };
 
 class PredictivePolicy final : public ScheduledPolicy {
@@ -58,6 +62,9 @@ class PredictivePolicy final : public ScheduledPolicy {
   std::vector<Made> made_;        // Every forecast, for accuracy.
   std::vector<int> plan_;         // Pods per bucket of the latest forecast.
   Timestamp next_refresh_{};
+  std::optional<forecast::Calibration> calibration_;
+  Timestamp next_reselect_{};
+  std::vector<int> calibrated_periods_;  // The seasons asked for when it was made.
   bool have_forecast_ = false;
   double current_mean_ = std::numeric_limits<double>::quiet_NaN();
   double current_upper_ = std::numeric_limits<double>::quiet_NaN();

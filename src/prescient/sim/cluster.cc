@@ -151,8 +151,11 @@ int ClusterState::PendingPods() const {
 void ClusterState::Reconcile(Timestamp now) {
   AdvanceNodes(now);
   AdvancePods(now);
+  // One pass for every deployment's count: a cluster holds thousands of pods.
+  std::vector<int> active(deployments_.size(), 0);
+  for (const Pod& p : pods_) active[static_cast<size_t>(p.deployment)] += p.Active() ? 1 : 0;
   for (DeploymentId id = 0; id < static_cast<DeploymentId>(deployments_.size()); ++id) {
-    ReconcileDeployment(id, now);
+    ReconcileDeployment(id, active[static_cast<size_t>(id)], now);
   }
 }
 
@@ -198,9 +201,8 @@ void ClusterState::AdvanceNodes(Timestamp now) {
   }
 }
 
-void ClusterState::ReconcileDeployment(DeploymentId id, Timestamp now) {
+void ClusterState::ReconcileDeployment(DeploymentId id, int active, Timestamp now) {
   Deployment& d = deployments_[static_cast<size_t>(id)];
-  const int active = ActivePods(id);
   if (active < d.replicas) {
     for (int i = active; i < d.replicas; ++i) {
       Pod p;

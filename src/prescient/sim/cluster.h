@@ -92,7 +92,7 @@ class ClusterState {
  private:
   void AdvancePods(Timestamp now);
   void AdvanceNodes(Timestamp now);
-  void ReconcileDeployment(DeploymentId id, Timestamp now);
+  void ReconcileDeployment(DeploymentId id, int active, Timestamp now);
   void ScaleDown(DeploymentId id, int excess, Timestamp now);
   void Release(Pod& pod);
   void ReclaimNode(Node& node, Timestamp now);

@@ -173,15 +173,23 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
 
 int Provisioner::Consolidate(ClusterState& cluster, Timestamp now) {
   int removed = 0;
+  std::vector<NodeId> empty;
   for (Node& n : cluster.mutable_nodes()) {
     if (n.deleted || !n.ready) continue;
     if (n.pod_count > 0) {
       n.empty_since.reset();
       continue;
     }
-    bool nominated = false;
-    for (const Pod& p : cluster.pods()) nominated |= p.Active() && p.nominated_node == n.id;
-    if (nominated) continue;
+    empty.push_back(n.id);
+  }
+  if (empty.empty()) return 0;
+  std::vector<bool> nominated(cluster.nodes().size(), false);
+  for (const Pod& p : cluster.pods()) {
+    if (p.Active() && p.nominated_node != kNoNode) nominated[static_cast<size_t>(p.nominated_node)] = true;
+  }
+  for (NodeId id : empty) {
+    Node& n = cluster.node(id);
+    if (nominated[static_cast<size_t>(id)]) continue;
     if (!n.empty_since.has_value()) n.empty_since = now;
     if (now - *n.empty_since >= cluster.options().consolidate_after) {
       n.deleted = true;
