@@ -4,7 +4,7 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro fuzz format format-check clean
+.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro bench-backtest fuzz format format-check clean
 
 all: build
 
@@ -32,13 +32,16 @@ test-asan: setup
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -L unit
 
-bench: bench-micro bench-forecast
+bench: bench-micro bench-forecast bench-backtest
 
 # Google Benchmark of every model on a 14-day 5-minute series.
 bench-micro: build
 	bench/run_micro.sh $(BUILD_DIR)
 
 # M4 Hourly: our models and the peers (R forecast, R prophet, statsmodels), same run.
+bench-backtest: build
+	bench/backtest/run.sh $(BUILD_DIR)
+
 bench-forecast: build
 	@scripts/setup.sh --bench
 	bench/m4/run.sh $(BUILD_DIR)

@@ -124,9 +124,19 @@ void FitGroup(std::span<const double> history, const Design& d, bool use_log, do
   for (size_t k : group) {
     out[k].mean.resize(static_cast<size_t>(horizon));
     out[k].sd.resize(static_cast<size_t>(horizon));
-    out[k].description = "SAR(" + std::to_string(d.m) +
-                         (d.long_lags > 0 ? "," + std::to_string(d.big) + "x" + std::to_string(d.long_lags) : "") +
-                         (use_log ? ",log" : "") + ")";
+    // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict, PR105329) on
+    // `literal + std::to_string(...)`.
+    std::string& desc = out[k].description;
+    desc = "SAR(";
+    desc += std::to_string(d.m);
+    if (d.long_lags > 0) {
+      desc += ',';
+      desc += std::to_string(d.big);
+      desc += 'x';
+      desc += std::to_string(d.long_lags);
+    }
+    if (use_log) desc += ",log";
+    desc += ')';
   }
   const int p = d.features();
   // Column-major design with the target as the last column: one Gram matrix X'X gives

@@ -74,7 +74,7 @@ Timestamp Cutoff(Timestamp now, Duration d) {
   return Timestamp{Duration{out}};
 }
 
-// getReplicasChangePerPeriod, in 64 bits for the callers' arithmetic.
+// horizontal.go getReplicasChangePerPeriod, in 64 bits for the callers' arithmetic.
 int64_t ReplicasChangePerPeriod(Duration period, std::span<const TimestampedScaleEvent> events,
                                 Timestamp now) {
   const Timestamp cutoff = Cutoff(now, period);
@@ -85,14 +85,14 @@ int64_t ReplicasChangePerPeriod(Duration period, std::span<const TimestampedScal
   return replicas;
 }
 
-// getLongestPolicyPeriod.
+// horizontal.go getLongestPolicyPeriod.
 Duration LongestPolicyPeriod(const HpaScalingRules& rules) {
   Duration longest{0};
   for (const HpaScalingPolicy& p : rules.policies) longest = std::max(longest, p.period);
   return longest;
 }
 
-// markScaleEventsOutdated: events no policy can see any more are marked for reuse.
+// horizontal.go markScaleEventsOutdated: events no policy can see any more are marked for reuse.
 void MarkScaleEventsOutdated(std::vector<TimestampedScaleEvent>& events, Duration longest,
                              Timestamp now) {
   const Timestamp cutoff = Cutoff(now, longest);
@@ -101,8 +101,8 @@ void MarkScaleEventsOutdated(std::vector<TimestampedScaleEvent>& events, Duratio
   }
 }
 
-// periodStartReplicas (calculateScaleUpLimitWithScalingRules and ...DownLimit...): the
-// count at the start of the policy's period, undoing the changes made within it.
+// periodStartReplicas (horizontal.go calculateScaleUpLimitWithScalingRules and ...DownLimit...):
+// the count at the start of the policy's period, undoing the changes made within it.
 int64_t PeriodStartReplicas(int current, const HpaScalingPolicy& policy,
                             std::span<const TimestampedScaleEvent> up,
                             std::span<const TimestampedScaleEvent> down, Timestamp now) {
@@ -115,18 +115,19 @@ int64_t PeriodStartReplicas(int current, const HpaScalingPolicy& policy,
 HpaBehavior HpaBehavior::Default() {
   using Type = HpaScalingPolicy::Type;
   HpaBehavior b;
-  // defaultHPAScaleUpRules: "these constants repeat previous HPA behavior".
+  // defaults.go defaultHPAScaleUpRules: "these constants repeat previous HPA behavior".
   b.scale_up = {.stabilization_window = Duration{0},
                 .select = HpaScalingRules::Select::kMax,
                 .policies = {{Type::kPods, 4, Duration{15}}, {Type::kPercent, 100, Duration{15}}}};
-  // defaultHPAScaleDownRules: the window stays nil so that the command-line flag applies.
+  // defaults.go defaultHPAScaleDownRules: the window stays nil so that the command-line flag
+  // applies.
   b.scale_down = {.stabilization_window = kStabilizationWindowUnset,
                   .select = HpaScalingRules::Select::kMax,
                   .policies = {{Type::kPercent, 100, Duration{15}}}};
   return b;
 }
 
-// stabilizeRecommendation: max of the recommendations within the window; the oldest
+// horizontal.go stabilizeRecommendation: max of the recommendations within the window; the oldest
 // expired slot is reused.
 int StabilizeRecommendation(std::vector<TimestampedRecommendation>& recommendations,
                             int prenormalized_desired_replicas, Duration window, Timestamp now) {
@@ -151,13 +152,13 @@ int StabilizeRecommendation(std::vector<TimestampedRecommendation>& recommendati
   return max_recommendation;
 }
 
-// calculateScaleUpLimit: int32(math.Max(scaleUpLimitFactor*current, scaleUpLimitMinimum))
-// with factor 2 and minimum 4.
+// horizontal.go calculateScaleUpLimit: int32(math.Max(scaleUpLimitFactor*current,
+// scaleUpLimitMinimum)) with factor 2 and minimum 4.
 int CalculateScaleUpLimit(int current_replicas) {
   return Clamp32(std::max(2.0 * current_replicas, 4.0));
 }
 
-// convertDesiredReplicasWithRules.
+// horizontal.go convertDesiredReplicasWithRules.
 NormalizedReplicas ConvertDesiredReplicasWithRules(int current_replicas, int desired_replicas,
                                                    int min_replicas, int max_replicas) {
   // "Do not scaleup too much to prevent incorrect rapid increase of the number of master
@@ -175,7 +176,7 @@ NormalizedReplicas ConvertDesiredReplicasWithRules(int current_replicas, int des
   return {desired_replicas, "DesiredWithinRange"};
 }
 
-// stabilizeRecommendationWithBehaviors.
+// horizontal.go stabilizeRecommendationWithBehaviors.
 NormalizedReplicas StabilizeRecommendationWithBehaviors(
     const NormalizationArg& arg, std::vector<TimestampedRecommendation>& recommendations,
     Timestamp now) {
@@ -187,7 +188,8 @@ NormalizedReplicas StabilizeRecommendationWithBehaviors(
   size_t old_sample_index = 0;
   for (size_t i = 0; i < recommendations.size(); ++i) {
     const TimestampedRecommendation& rec = recommendations[i];
-    if (rec.timestamp > up_cutoff) up_recommendation = std::min(rec.recommendation, up_recommendation);
+    if (rec.timestamp > up_cutoff)
+      up_recommendation = std::min(rec.recommendation, up_recommendation);
     if (rec.timestamp > down_cutoff) {
       down_recommendation = std::max(rec.recommendation, down_recommendation);
     }
@@ -213,7 +215,7 @@ NormalizedReplicas StabilizeRecommendationWithBehaviors(
                                                                        : "ScaleDownStabilized"};
 }
 
-// calculateScaleUpLimitWithScalingRules: the highest count the policies allow.
+// horizontal.go calculateScaleUpLimitWithScalingRules: the highest count the policies allow.
 int CalculateScaleUpLimitWithScalingRules(int current_replicas,
                                           std::span<const TimestampedScaleEvent> scale_up_events,
                                           std::span<const TimestampedScaleEvent> scale_down_events,
@@ -240,7 +242,7 @@ int CalculateScaleUpLimitWithScalingRules(int current_replicas,
   return static_cast<int>(result);
 }
 
-// calculateScaleDownLimitWithBehaviors: the lowest count the policies allow.
+// horizontal.go calculateScaleDownLimitWithBehaviors: the lowest count the policies allow.
 int CalculateScaleDownLimitWithBehaviors(int current_replicas,
                                          std::span<const TimestampedScaleEvent> scale_up_events,
                                          std::span<const TimestampedScaleEvent> scale_down_events,
@@ -265,7 +267,7 @@ int CalculateScaleDownLimitWithBehaviors(int current_replicas,
   return static_cast<int>(result);
 }
 
-// convertDesiredReplicasWithBehaviorRate: the rate limits, then [min, max]. The
+// horizontal.go convertDesiredReplicasWithBehaviorRate: the rate limits, then [min, max]. The
 // stabilization window is applied separately, before.
 NormalizedReplicas ConvertDesiredReplicasWithBehaviorRate(const NormalizationArg& arg,
                                                           const HpaState& state, Timestamp now) {
@@ -302,17 +304,17 @@ int GetReplicasChangePerPeriod(Duration period, std::span<const TimestampedScale
   return Clamp32(ReplicasChangePerPeriod(period, events, now));
 }
 
-// storeScaleEvent: adds the event, or overwrites the last one that no policy period can
-// see any more.
+// horizontal.go storeScaleEvent: adds the event, or overwrites the last one that no policy period
+// can see any more.
 void StoreScaleEvent(const HpaBehavior* behavior, HpaState& state, int prev_replicas,
                      int new_replicas, Timestamp now) {
   if (behavior == nullptr) return;  // "we should not store any event as they will not be used"
   const bool up = new_replicas > prev_replicas;
   std::vector<TimestampedScaleEvent>& events = up ? state.scale_up_events : state.scale_down_events;
-  MarkScaleEventsOutdated(events, LongestPolicyPeriod(up ? behavior->scale_up : behavior->scale_down),
-                          now);
-  const int change = Clamp32(up ? int64_t{new_replicas} - prev_replicas
-                                : int64_t{prev_replicas} - new_replicas);
+  MarkScaleEventsOutdated(events,
+                          LongestPolicyPeriod(up ? behavior->scale_up : behavior->scale_down), now);
+  const int change =
+      Clamp32(up ? int64_t{new_replicas} - prev_replicas : int64_t{prev_replicas} - new_replicas);
   const TimestampedScaleEvent fresh{change, now, false};
   for (size_t i = events.size(); i-- > 0;) {
     if (events[i].outdated) {
@@ -326,12 +328,13 @@ void StoreScaleEvent(const HpaBehavior* behavior, HpaState& state, int prev_repl
 HpaController::HpaController(HpaOptions options, HpaState state)
     : options_(options), state_(std::move(state)) {}
 
-// normalizeDesiredReplicas (spec.behavior nil).
+// horizontal.go normalizeDesiredReplicas (spec.behavior nil).
 int HpaController::NormalizeDesiredReplicas(Timestamp now, const HpaSpec& spec, int current,
                                             int desired, HpaDecision& decision) {
   const int stabilized = StabilizeRecommendation(state_.recommendations, desired,
                                                  options_.downscale_stabilization_window, now);
-  decision.able_to_scale_reason = stabilized != desired ? "ScaleDownStabilized" : "ReadyForNewScale";
+  decision.able_to_scale_reason =
+      stabilized != desired ? "ScaleDownStabilized" : "ReadyForNewScale";
   const NormalizedReplicas converted =
       ConvertDesiredReplicasWithRules(current, stabilized, spec.min_replicas, spec.max_replicas);
   decision.scaling_limited = converted.replicas != stabilized;
@@ -339,7 +342,8 @@ int HpaController::NormalizeDesiredReplicas(Timestamp now, const HpaSpec& spec, 
   return converted.replicas;
 }
 
-// normalizeDesiredReplicasWithBehaviors, after maybeInitScaleDownStabilizationWindow.
+// horizontal.go normalizeDesiredReplicasWithBehaviors, after
+// maybeInitScaleDownStabilizationWindow.
 int HpaController::NormalizeDesiredReplicasWithBehaviors(Timestamp now, const HpaSpec& spec,
                                                          int current, int desired,
                                                          HpaDecision& decision) {
@@ -366,13 +370,14 @@ int HpaController::NormalizeDesiredReplicasWithBehaviors(Timestamp now, const Hp
   return converted.replicas;
 }
 
-// reconcileAutoscaler, from the point where the scale subresource has been read.
+// horizontal.go reconcileAutoscaler, from the point where the scale subresource has been read.
 HpaDecision HpaController::Reconcile(Timestamp now, const HpaSpec& spec, int spec_replicas,
                                      std::span<const HpaPod> pods) {
   const int current = spec_replicas;
   HpaDecision decision;
   decision.able_to_scale_reason = "SucceededGetScale";
-  // recordInitialRecommendation: only for an HPA without history.
+  // horizontal.go recordInitialRecommendation: only for an HPA without history (Go tests for a
+  // nil slice; the history never shrinks, so empty is the same test).
   if (state_.recommendations.empty()) state_.recommendations.push_back({current, now});
 
   int desired = 0;
@@ -391,16 +396,18 @@ HpaDecision HpaController::Reconcile(Timestamp now, const HpaSpec& spec, int spe
     decision.reason = "TooFewReplicas";
     decision.message = "Current number of replicas below Spec.MinReplicas";
   } else {
-    // computeReplicasForMetrics with the one Resource metric (cpu, Utilization target).
-    Result<ReplicaCalculation> calc = GetResourceReplicas(
-        current, spec.target_cpu_utilization_percent, pods, now, options_);
+    // horizontal.go computeReplicasForMetrics with the one Resource metric (cpu, Utilization
+    // target).
+    Result<ReplicaCalculation> calc =
+        GetResourceReplicas(current, spec.target_cpu_utilization_percent, pods, now, options_);
     if (!calc.ok()) {
       // The sync ends: status keeps the current count, nothing is rescaled or recorded.
       decision.desired_replicas = current;
       decision.scaling_active_reason = decision.reason = "FailedGetResourceMetric";
       decision.message =
           "invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource "
-          "metric value: failed to get cpu utilization: " + calc.status().message();
+          "metric value: failed to get cpu utilization: " +
+          calc.status().message();
       return decision;
     }
     decision.scaling_active_reason = "ValidMetricFound";

@@ -53,9 +53,9 @@ struct HpaSpec {
 };
 
 struct HpaDecision {
-  int desired_replicas = 0;   // what spec.replicas should become
+  int desired_replicas = 0;  // what spec.replicas should become
   bool rescale = false;
-  int metric_replicas = 0;    // the replica calculator's proposal (0 if it failed)
+  int metric_replicas = 0;               // the replica calculator's proposal (0 if it failed)
   int current_utilization_percent = -1;  // -1 if unknown
   // The condition reason that explains desired_replicas: the ScalingLimited reason when
   // limited ("ScaleUpLimit", "ScaleDownLimit", "TooManyReplicas", "TooFewReplicas"),
@@ -69,7 +69,7 @@ struct HpaDecision {
   std::string scaling_active_reason;   // ValidMetricFound, ScalingDisabled, FailedGet...
   std::string scaling_limited_reason;  // DesiredWithinRange, ScaleUpLimit, ...
   bool scaling_limited = false;        // the ScalingLimited condition's status
-  std::string message;  // the SuccessfulRescale event's reason, or the failure
+  std::string message;                 // the SuccessfulRescale event's reason, or the failure
 };
 
 // The per-HPA history upstream keeps in HorizontalController maps, keyed by HPA.

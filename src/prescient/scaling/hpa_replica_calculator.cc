@@ -79,8 +79,8 @@ bool DurationInRange(Duration d) {
 }
 bool MillicoresInRange(double m) { return std::isfinite(m) && m >= 0 && m <= kMaxMillicores; }
 
-Status ValidateInputs(int current_replicas, int target, std::span<const HpaPod> pods,
-                      Timestamp now, const HpaOptions& options) {
+Status ValidateInputs(int current_replicas, int target, std::span<const HpaPod> pods, Timestamp now,
+                      const HpaOptions& options) {
   if (target <= 0) {
     return InvalidArgumentError("hpa: target CPU utilization must be > 0, got " +
                                 std::to_string(target));
@@ -182,10 +182,18 @@ PodGroups GroupPods(std::span<const HpaPod> pods, Timestamp now, const HpaOption
   PodGroups groups;
   for (const HpaPod& pod : pods) {
     switch (Classify(pod, now, options)) {
-      case PodClass::kReady: ++groups.ready_pod_count; break;
-      case PodClass::kUnready: groups.unready.push_back(pod.name); break;
-      case PodClass::kMissing: groups.missing.push_back(pod.name); break;
-      case PodClass::kIgnored: groups.ignored.push_back(pod.name); break;
+      case PodClass::kReady:
+        ++groups.ready_pod_count;
+        break;
+      case PodClass::kUnready:
+        groups.unready.push_back(pod.name);
+        break;
+      case PodClass::kMissing:
+        groups.missing.push_back(pod.name);
+        break;
+      case PodClass::kIgnored:
+        groups.ignored.push_back(pod.name);
+        break;
     }
   }
   return groups;
@@ -266,15 +274,16 @@ Result<ReplicaCalculation> GetResourceReplicas(int current_replicas, int target_
   }
 
   // "re-run the utilization calculation with our new numbers".
-  PRESCIENT_ASSIGN_OR_RETURN(const Utilization second, GetResourceUtilizationRatio(samples, target));
+  PRESCIENT_ASSIGN_OR_RETURN(const Utilization second,
+                             GetResourceUtilizationRatio(samples, target));
   const double new_usage_ratio = second.usage_ratio;
   if (IsWithinTolerance(new_usage_ratio, options.tolerance) ||
-      (usage_ratio < 1.0 && new_usage_ratio > 1.0) || (usage_ratio > 1.0 && new_usage_ratio < 1.0)) {
+      (usage_ratio < 1.0 && new_usage_ratio > 1.0) ||
+      (usage_ratio > 1.0 && new_usage_ratio < 1.0)) {
     // Too small a change, or the blanks flipped the direction of scale.
     return result(current_replicas);
   }
-  const int new_replicas =
-      CeilToReplicas(new_usage_ratio * static_cast<double>(samples.size()));
+  const int new_replicas = CeilToReplicas(new_usage_ratio * static_cast<double>(samples.size()));
   if ((new_usage_ratio < 1.0 && new_replicas > current_replicas) ||
       (new_usage_ratio > 1.0 && new_replicas < current_replicas)) {
     // Counting the extra pods would move replicas against the metric.

@@ -20,25 +20,28 @@ namespace prescient::scaling {
 struct HpaPod {
   std::string name;
   enum class Phase { kPending, kRunning, kSucceeded, kFailed } phase = Phase::kRunning;
-  bool deleting = false;                 // metadata.deletionTimestamp set
-  bool has_start_time = true;            // status.startTime set
+  bool deleting = false;       // metadata.deletionTimestamp set
+  bool has_start_time = true;  // status.startTime set
   Timestamp start_time{};
-  bool has_ready_condition = true;       // a PodReady condition exists
-  bool ready = false;                    // its status is True
+  bool has_ready_condition = true;  // a PodReady condition exists
+  bool ready = false;               // its status is True
   // Status Unknown (e.g. the node stopped reporting). Upstream tests for status False
   // only, so an Unknown pod is neither ready nor "False"; ignored when `ready` is set.
   bool ready_status_unknown = false;
-  Timestamp ready_transition{};          // its lastTransitionTime
-  double cpu_request_millicores = 0;     // sum over containers; 0 = no request
-  bool has_metric = false;               // metrics-server returned a sample
+  Timestamp ready_transition{};       // its lastTransitionTime
+  double cpu_request_millicores = 0;  // sum over containers; 0 = no request
+  bool has_metric = false;            // metrics-server returned a sample
   double cpu_usage_millicores = 0;
   Timestamp metric_timestamp{};
-  Duration metric_window{30};            // metrics-server window (upstream default: 30 s)
+  Duration metric_window{30};  // metrics-server window (upstream default: 30 s)
 };
 
-// kube-controller-manager flags, with upstream's defaults.
+// kube-controller-manager flags, with upstream's defaults. The tolerance applies both
+// ways (per-HPA tolerances, the HPAConfigurableTolerance gate, are not modelled).
 struct HpaOptions {
-  Duration sync_period{15};                      // --horizontal-pod-autoscaler-sync-period
+  // --horizontal-pod-autoscaler-sync-period: how often the caller should Reconcile; the
+  // library itself only sees the `now` of each call.
+  Duration sync_period{15};
   double tolerance = 0.1;                        // --horizontal-pod-autoscaler-tolerance
   Duration cpu_initialization_period{300};       // ...-cpu-initialization-period
   Duration initial_readiness_delay{30};          // ...-initial-readiness-delay
