@@ -20,8 +20,7 @@ build: setup $(BUILD_DIR)/build.ninja
 # Until the simulator lands, the main job forecasts the bundled real trace (NASA HTTP
 # requests, July 1995, 5-minute buckets): two weeks of history, the next day forecast.
 demo: build
-	$(BUILD_DIR)/src/prescient/prescient forecast --input testdata/demo/nasa_http_5min.csv --horizon 288 --model auto --verbose --output $(BUILD_DIR)/demo-forecast.csv
-	@scripts/demo_report.sh testdata/demo/nasa_http_5min.csv $(BUILD_DIR)/demo-forecast.csv
+	$(BUILD_DIR)/src/prescient/prescient demo --output $(BUILD_DIR)/demo
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit

@@ -61,7 +61,7 @@ Result<Prepared> Prepare(const BacktestOptions& o, BacktestReport& report) {
   if (o.from.has_value()) {
     p.from = std::chrono::floor<std::chrono::minutes>(*o.from);
   } else {
-    p.from = start + (span >= Duration(8 * 86400) ? Duration(7 * 86400) : history);
+    p.from = start + (span >= Duration(8 * 86400) ? Duration(7 * 86400) : history + o.warmup);
   }
   p.to = o.to.has_value() ? std::chrono::floor<std::chrono::minutes>(*o.to) : end;
   if (p.from < start || p.from >= end) {
@@ -77,10 +77,12 @@ Result<Prepared> Prepare(const BacktestOptions& o, BacktestReport& report) {
                                 FormatTimestamp(p.from) + " and " + FormatTimestamp(p.to));
   }
   const bool forecasts = std::find(o.policies.begin(), o.policies.end(), "predictive") != o.policies.end();
-  if (forecasts && p.from - start < history) {
+  // The forecaster needs its history before the warm-up starts.
+  if (forecasts && p.from - o.warmup - start < history) {
     return InvalidArgumentError(o.trace_path + ": trace too short for the forecast: " +
-                                FormatDuration(p.from - start) + " of history before " +
-                                FormatTimestamp(p.from) + ", need " + FormatDuration(history));
+                                FormatDuration(std::max(Duration(0), p.from - o.warmup - start)) +
+                                " of history before the replay starts at " + FormatTimestamp(p.from - o.warmup) +
+                                " (--from minus a 1h warm-up), need " + FormatDuration(history));
   }
   const double p99 = p.trace.Quantile(0.99);
   if (o.scale > 0) {

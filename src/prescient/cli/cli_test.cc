@@ -73,8 +73,95 @@ class CliTest : public ::testing::Test {
     return Write("hourly.csv", text);
   }
 
+  // Five days of per-minute request counts with a daily cycle (a small backtest).
+  std::string MinuteTrace(int days = 5) {
+    std::string text = "timestamp,value\n";
+    for (int t = 0; t < 1440 * days; ++t) {
+      const double v = 3000 + 2000 * std::sin(2 * M_PI * t / 1440) + 300 * std::sin(2 * M_PI * t / 37);
+      text += std::to_string(1404172800 + 60 * t) + "," + std::to_string(static_cast<int>(v)) + "\n";
+    }
+    return Write("trace.csv", text);
+  }
+
   std::filesystem::path dir_;
 };
+
+TEST_F(CliTest, BacktestComparesEveryPolicyInStableJson) {
+  const CommandRun r = Prescient("backtest --trace " + MinuteTrace() + " --format json --seed 7");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["seed"], 7);
+  EXPECT_EQ(j["from"], "2014-07-03T01:00:00Z");  // Two days of history, an hour of warm-up.
+  ASSERT_EQ(j["policies"].size(), 4u);
+  for (const auto& p : j["policies"]) {
+    for (const char* key : {"policy", "minutes", "slo_violation_minutes", "requests", "failed_requests",
+                            "slow_requests", "pod_hours", "node_hours", "cost_usd", "scale_events",
+                            "mean_cpu_utilization_percent", "forecast", "controller_errors"}) {
+      EXPECT_TRUE(p.contains(key)) << key;
+    }
+    EXPECT_EQ(p["minutes"], 3 * 1440 - 60);
+    EXPECT_GT(p["pod_hours"].get<double>(), 0);
+    EXPECT_EQ(p["controller_errors"], 0) << p["policy"];
+  }
+  EXPECT_EQ(j["policies"][0]["policy"], "hpa");
+  EXPECT_TRUE(j["policies"][0]["forecast"].is_null());
+  EXPECT_GT(j["policies"][1]["forecast"]["forecasts"].get<int>(), 0);
+  // static-peak never scales.
+  EXPECT_EQ(j["policies"][3]["scale_events"], 0);
+}
+
+TEST_F(CliTest, BacktestIsDeterministicForASeed) {
+  const std::string trace = MinuteTrace();
+  const CommandRun a = Prescient("backtest --trace " + trace + " --policies hpa,predictive --format json");
+  const CommandRun b = Prescient("backtest --trace " + trace + " --policies hpa,predictive --format json");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST_F(CliTest, BacktestTableAndMinuteCsvs) {
+  const std::string out = (dir_ / "series").string();
+  const CommandRun r = Prescient("backtest --trace " + MinuteTrace() + " --policies hpa,predictive --output " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("SLO-viol min"));
+  EXPECT_THAT(r.out, HasSubstr("predictive vs hpa: SLO-violation minutes"));
+  const std::string csv = Slurp(out + "/predictive.csv");
+  EXPECT_THAT(csv, StartsWith("timestamp,load_rps,forecast_rps,forecast_upper_rps,replicas,ready_pods,"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3 * 1440 - 60);
+  EXPECT_TRUE(std::filesystem::exists(out + "/hpa.csv"));
+}
+
+TEST_F(CliTest, BacktestBadInputIsOneLineAndExit2) {
+  struct Case {
+    std::string args, message;
+  };
+  const std::string good = MinuteTrace();
+  const std::string short_trace = Write("short.csv", [] {
+    std::string t = "timestamp,value\n";
+    for (int i = 0; i < 600; ++i) t += std::to_string(1404172800 + 60 * i) + ",100\n";
+    return t;
+  }());
+  const std::vector<Case> cases = {
+      {"backtest --trace " + short_trace, "outside the trace"},
+      {"backtest --trace " + good + " --from 2014-07-01T06:00:00Z", "trace too short for the forecast"},
+      {"backtest --trace " + good + " --capacity-rps 0", "--capacity-rps: must be a number > 0"},
+      {"backtest --trace " + good + " --capacity-rps -5", "--capacity-rps"},
+      {"backtest --trace " + good + " --policies hpa,magic", "--policies: unknown policy 'magic'"},
+      {"backtest --trace " + good + " --startup 120s-30s", "--startup"},
+      {"backtest --trace " + good + " --provision soon", "--provision"},
+      {"backtest --trace " + good + " --tick 7s", "--tick"},
+      {"backtest --trace " + good + " --format xml", "--format"},
+      {"backtest --trace " + good + " --to 2014-07-01T00:00:00Z", "--to"},
+      {"backtest --trace " + Write("neg.csv", "timestamp,value\n0,1\n60,-4\n"), "must be a non-negative request count"},
+      {"backtest --trace " + Write("bad.csv", "timestamp,value\n0,1\n60,x\n"), "bad.csv:3: value 'x' is not a number"},
+      {"backtest --trace " + (dir_ / "missing.csv").string(), "missing.csv"},
+  };
+  for (const Case& c : cases) {
+    const CommandRun r = Prescient(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.message)) << c.args;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
+  }
+}
 
 TEST_F(CliTest, ForecastWritesCsvWithOneBandPairPerLevel) {
   const CommandRun r = Prescient("forecast --input " + HourlySeries() + " --horizon 24");
