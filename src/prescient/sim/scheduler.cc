@@ -93,6 +93,15 @@ class Pass {
 
   bool Preempt(Pod& pod, ScheduleStats& stats) {
     if (pod.spec.priority <= lowest_bound_priority_) return false;  // Nothing to preempt.
+    // PodEligibleToPreemptOthers: a pod nominated to a node where its lower-priority
+    // victims are still terminating waits for their room rather than preempting more.
+    if (pod.nominated_node != kNoNode && Schedulable(cluster_.node(pod.nominated_node))) {
+      for (const Pod& p : cluster_.pods()) {
+        if (p.node == pod.nominated_node && !p.Active() && p.spec.priority < pod.spec.priority) {
+          return false;
+        }
+      }
+    }
     NodeId best = kNoNode;
     int best_max_priority = std::numeric_limits<int>::max();
     std::vector<Pod*> best_victims;

@@ -74,8 +74,10 @@ TickOutcome ServiceModel::Step(double rate_rps, int ready_pods, double dt_s, dou
       out.failed = left - max_backlog;
       left = max_backlog;
     }
-    // Requests served this tick waited, on average, behind half the old and new backlog.
-    const double delay = (backlog_ + left) / 2 / capacity;
+    // Requests served this tick waited, on average, behind half the old and new backlog;
+    // never longer than the timeout (when capacity drops, the old backlog measured
+    // against the new capacity would say more, but those requests have failed).
+    const double delay = std::min((backlog_ + left) / 2 / capacity, options_.request_timeout_s);
     backlog_ = left;
     out.tail.floor_s = base + delay;
     out.tail.wait_probability = 0;
