@@ -23,6 +23,16 @@ bin="$build/src/prescient/prescient"
   echo "backtest: $name" >&2
   "$bin" backtest --trace "$f" --format json > "$out/$name.json"
 done
+# The cost/SLO trade-off of predictive's sizing, on the demo trace.
+nasa="$traces/nasa_http_1995_07_1min.csv"
+mkdir -p "$out/sweep"
+if [ "${SKIP_RUNS:-0}" != 1 ] && [ -f "$nasa" ]; then
+  for variant in "peak 95" "peak 90" "peak 80" "mean 95" "mean 80"; do
+    set -- $variant
+    "$bin" backtest --trace "$nasa" --policies hpa,predictive --size-to "$1" --level "$2" --format json \
+      > "$out/sweep/$1_$2.json"
+  done
+fi
 [ "${SKIP_RUNS:-0}" = 1 ] || "$build/bench/replay_bench" --benchmark_format=json > "$out/replay_bench.json"
 
 python3 - "$out" > "$out/tables.md" <<'PY'
@@ -64,6 +74,20 @@ for name, red, ph, po, a, b, c in summary:
     ok = lambda cond: "" if cond else " (missed)"
     reduction = "n/a (hpa had none)" if a == 0 else f"{red:.1f}%{ok(red >= 90)}"
     print(f"| {name} | {a} / {b} / {c} | {reduction} | {ph:.2f}x{ok(ph <= 1.10)} | {po:.2f}x{ok(po <= 1.25)} |")
+sweep = sorted(glob.glob(os.path.join(out, "sweep", "*.json")))
+if sweep:
+    print("\nThe trade-off of predictive's sizing on the NASA trace (`--size-to`, `--level`); hpa alone "
+          "for reference:\n")
+    print("| predictive sizes to | SLO-viol min | vs hpa | pod-hours | / hpa | cost $ |")
+    print("|---|---|---|---|---|---|")
+    for path in sweep:
+        agg, level = os.path.basename(path)[:-5].split("_")
+        r = {p["policy"]: p for p in json.load(open(path))["policies"]}
+        h, p = r["hpa"], r["predictive"]
+        what = ("busiest minute" if agg == "peak" else "mean") + f" of each 5 min, upper {level}%"
+        print(f"| {what} | {p['slo_violation_minutes']} | {100 * (p['slo_violation_minutes'] / h['slo_violation_minutes'] - 1):+.1f}% | "
+              f"{p['pod_hours']:.0f} | {p['pod_hours'] / h['pod_hours']:.2f}x | {p['cost_usd']:.0f} |")
+    print(f"| (hpa alone) | {h['slo_violation_minutes']} | | {h['pod_hours']:.0f} | 1.00x | {h['cost_usd']:.0f} |")
 bench = json.load(open(os.path.join(out, "replay_bench.json")))
 print("\nReplay speed (Google Benchmark, one iteration each, `build/bench/replay_bench`):\n")
 print("| replay | wall s | CPU s | target |")

@@ -44,6 +44,7 @@ Status Validate(const BacktestOptions& o) {
   if (o.cluster.provision_min > o.cluster.provision_max || o.cluster.provision_min.count() < 0) {
     return InvalidArgumentError("--provision: the range must be MIN-MAX with 0 <= MIN <= MAX");
   }
+  if (!(o.level > 0 && o.level < 100)) return InvalidArgumentError("--level: must be a percentage in (0, 100)");
   if (!(o.target_utilization > 0 && o.target_utilization <= 1)) {
     return InvalidArgumentError("--target-utilization: must be in (0, 100] percent");
   }
@@ -118,6 +119,8 @@ std::unique_ptr<scaling::Policy> MakePolicy(const std::string& name, const Backt
   po.schedule = schedule;
   po.refresh = o.refresh;
   po.horizon = o.horizon;
+  po.level = o.level;
+  po.peak = o.size_to_peak_minute;
   return std::make_unique<scaling::PredictivePolicy>(po);
 }
 

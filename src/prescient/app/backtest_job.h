@@ -40,6 +40,8 @@ struct BacktestOptions {
   sim::SloOptions slo;
   Duration refresh{900};
   Duration horizon{7200};
+  double level = 95;             // Predictive sizes to this upper bound.
+  bool size_to_peak_minute = true;  // Predictive forecasts each bucket's busiest minute.
   std::optional<Duration> lead;       // Default: startup max + provision max.
   bool placeholders = true;
   bool record_minutes = false;        // Keep per-minute series (for --output and charts).

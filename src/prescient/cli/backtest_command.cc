@@ -52,7 +52,8 @@ std::function<void(double)> ProgressBar() {
 struct BacktestFlags {
   std::string trace, policies = "hpa,predictive,oracle,static-peak", from, to;
   std::string startup = "30s-120s", provision = "60s-180s", format = "table", output, tick = "10s";
-  std::string lead;
+  std::string lead, aggregate = "peak";
+  double level = 95;
   double capacity_rps = app::kDefaultCapacityRps, peak_pods = app::kDefaultPeakPods, scale = 0;
   double target = 70, slo_p99_ms = 500, slo_errors = 1, spot_rate = 0;
   bool spot = false, no_placeholders = false;
@@ -104,6 +105,11 @@ Result<app::BacktestOptions> ToOptions(const BacktestFlags& f) {
   o.slo.p99_s = f.slo_p99_ms / 1000.0;
   o.slo.error_rate = f.slo_errors / 100.0;
   o.placeholders = !f.no_placeholders;
+  o.level = f.level;
+  if (f.aggregate != "peak" && f.aggregate != "mean") {
+    return InvalidArgumentError("--size-to: '" + f.aggregate + "' is not peak or mean");
+  }
+  o.size_to_peak_minute = f.aggregate == "peak";
   o.record_minutes = !f.output.empty();
   if (f.format != "table" && f.format != "json") {
     return InvalidArgumentError("--format: '" + f.format + "' is not table or json");
@@ -139,6 +145,10 @@ void AddBacktestCommand(CLI::App& app, CommandResult& result) {
   cmd->add_flag("--spot", f->spot, "Provision spot capacity");
   cmd->add_option("--spot-interruptions", f->spot_rate, "Spot interruptions per node-hour")->default_val(f->spot_rate);
   cmd->add_flag("--no-placeholders", f->no_placeholders, "Predictive/oracle: no placeholder pods");
+  cmd->add_option("--level", f->level, "Predictive: the upper bound it sizes to, percent")->default_val(f->level);
+  cmd->add_option("--size-to", f->aggregate,
+                  "Predictive: forecast each 5-minute bucket's busiest minute (peak) or its mean")
+      ->default_str(f->aggregate);
   cmd->callback([f, &result]() {
     Result<app::BacktestOptions> o = ToOptions(*f);
     if (!o.ok()) {

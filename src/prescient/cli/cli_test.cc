@@ -150,6 +150,8 @@ TEST_F(CliTest, BacktestBadInputIsOneLineAndExit2) {
       {"backtest --trace " + good + " --provision soon", "--provision"},
       {"backtest --trace " + good + " --tick 7s", "--tick"},
       {"backtest --trace " + good + " --format xml", "--format"},
+      {"backtest --trace " + good + " --level 100", "--level"},
+      {"backtest --trace " + good + " --size-to max", "--size-to: 'max' is not peak or mean"},
       {"backtest --trace " + good + " --to 2014-07-01T00:00:00Z", "--to"},
       {"backtest --trace " + Write("neg.csv", "timestamp,value\n0,1\n60,-4\n"), "must be a non-negative request count"},
       {"backtest --trace " + Write("bad.csv", "timestamp,value\n0,1\n60,x\n"), "bad.csv:3: value 'x' is not a number"},
