@@ -162,6 +162,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
 Simulator::Simulator(SimulatorOptions options, Timestamp start)
     : options_(std::move(options)),
       now_(start),
+      clock_(start),
       next_hpa_sync_(start),
       cluster_(options_.cluster, options_.seed) {}
 
@@ -273,6 +274,7 @@ void Simulator::Tick() {
   }
   Account(dt_s);
   now_ += options_.tick;
+  clock_.Set(now_);
   if (now_.time_since_epoch().count() % 60 == 0) {
     for (auto& s : services_) {
       s->CloseMinute(now_ - Duration(60), ready_[static_cast<size_t>(s->app())], scoring_);

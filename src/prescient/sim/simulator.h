@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "prescient/core/clock.h"
 #include "prescient/core/result.h"
 #include "prescient/core/series.h"
 #include "prescient/core/time.h"
@@ -98,7 +99,9 @@ class Simulator {
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
 
-  Timestamp Now() const { return now_; }
+  Timestamp Now() const { return clock_.Now(); }
+  // The simulation's clock, for components that take a Clock (it jumps a tick at a time).
+  const Clock& clock() const { return clock_; }
   // Advances tick by tick until Now() >= t.
   void RunUntil(Timestamp t);
   // Totals count from here on (what came before was warm-up).
@@ -121,7 +124,8 @@ class Simulator {
   void Account(double dt_s);
 
   SimulatorOptions options_;
-  Timestamp now_;
+  Timestamp now_;          // Mirrors clock_ (read on every step of the tick).
+  ManualClock clock_;
   Timestamp next_hpa_sync_;
   bool scoring_ = false;
   ClusterState cluster_;
