@@ -13,7 +13,8 @@ namespace {
 
 const prescient::Series& DemoSeries() {
   static const prescient::Series series = [] {
-    auto s = prescient::metrics::ReadSeriesCsv(std::string(PRESCIENT_SOURCE_DIR) + "/testdata/demo/nasa_http_5min.csv");
+    auto s = prescient::metrics::ReadSeriesCsv(std::string(PRESCIENT_SOURCE_DIR) +
+                                               "/testdata/demo/nasa_http_5min.csv");
     if (!s.ok()) {
       std::fprintf(stderr, "%s\n", s.status().ToString().c_str());
       std::abort();
@@ -54,7 +55,7 @@ BENCHMARK_CAPTURE(BM_Model, ets, "ets")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Model, mstl, "mstl")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Model, prophet, "prophet")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Model, sar, "sar")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Model, auto, "auto")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Model, auto, "auto") -> Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Forecaster, auto_with_intervals, "auto")->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -11,7 +11,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  prescient::Result<prescient::Series> series = prescient::metrics::ParseSeriesCsv(text, "fuzz.csv");
+  prescient::Result<prescient::Series> series =
+      prescient::metrics::ParseSeriesCsv(text, "fuzz.csv");
   if (!series.ok()) {
     if (series.status().message().find('\n') != std::string::npos) std::abort();
     return 0;

@@ -22,7 +22,8 @@ namespace {
 
 const sim::LoadTrace& NasaTrace() {
   static const sim::LoadTrace trace = [] {
-    const std::string path = std::string(PRESCIENT_SOURCE_DIR) + "/testdata/demo/nasa_http_1995_07_1min.csv";
+    const std::string path =
+        std::string(PRESCIENT_SOURCE_DIR) + "/testdata/demo/nasa_http_1995_07_1min.csv";
     Result<Series> counts = metrics::ReadSeriesCsv(path);
     if (!counts.ok()) std::abort();
     Result<sim::LoadTrace> t = sim::LoadTrace::FromCounts(*counts, path);
@@ -64,7 +65,8 @@ void Replay(int services, int days, benchmark::State& state) {
     }
     sim::Simulator& s = **sim;
     s.StartScoring();
-    const int threads = std::max(1, std::min<int>(services, static_cast<int>(std::thread::hardware_concurrency())));
+    const int threads =
+        std::max(1, std::min<int>(services, static_cast<int>(std::thread::hardware_concurrency())));
     for (Timestamp t = from; t < to; t += Duration(60)) {
       auto tick_range = [&](int begin, int end) {
         for (int i = begin; i < end; ++i) (void)policies[static_cast<size_t>(i)]->Tick(s.target(i));
@@ -88,8 +90,16 @@ void Replay(int services, int days, benchmark::State& state) {
 void BM_Replay14Days(benchmark::State& state) { Replay(1, 14, state); }
 void BM_Services100Days7(benchmark::State& state) { Replay(100, 7, state); }
 
-BENCHMARK(BM_Replay14Days)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime()->MeasureProcessCPUTime();
-BENCHMARK(BM_Services100Days7)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime()->MeasureProcessCPUTime();
+BENCHMARK(BM_Replay14Days)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_Services100Days7)
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 }  // namespace
 }  // namespace prescient

@@ -48,7 +48,9 @@ Result<std::vector<M4Series>> ReadM4(const std::string& path) {
     for (size_t i = 1; i < f.size(); ++i) {
       if (f[i].empty()) break;
       double v = 0;
-      if (!ToDouble(f[i], v)) return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad value '" + f[i] + "'");
+      if (!ToDouble(f[i], v))
+        return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad value '" + f[i] +
+                                    "'");
       s.values.push_back(v);
     }
     out.push_back(std::move(s));
@@ -71,7 +73,8 @@ Result<std::map<std::string, MethodForecast>> ReadForecasts(const std::string& p
     if (f.size() < 2) continue;
     MethodForecast m;
     size_t i = 1;
-    if (has_ms && !ToDouble(f[i++], m.ms)) return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad ms");
+    if (has_ms && !ToDouble(f[i++], m.ms))
+      return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad ms");
     auto take = [&](std::vector<double>& dst) -> bool {
       for (int h = 0; h < horizon; ++h) {
         double v = 0;
@@ -80,9 +83,11 @@ Result<std::map<std::string, MethodForecast>> ReadForecasts(const std::string& p
       }
       return true;
     };
-    if (!take(m.mean)) return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad forecast");
+    if (!take(m.mean))
+      return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad forecast");
     if (i < f.size() && !f[i].empty()) {
-      if (!take(m.lower) || !take(m.upper)) return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad interval");
+      if (!take(m.lower) || !take(m.upper))
+        return InvalidArgumentError(path + ":" + std::to_string(line_no) + ": bad interval");
     }
     out[f[0]] = std::move(m);
   }

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "m4_data.h"
 #include "prescient/forecast/forecaster.h"
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   options.horizon = kHorizon;
   options.levels = {95};
   std::map<std::string, int> chosen;  // How often each fitted form was used.
-  std::vector<double> cpu_ms;          // Thread CPU time per series: immune to other load.
+  std::vector<double> cpu_ms;         // Thread CPU time per series: immune to other load.
   auto cpu_now = [] {
     timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -52,25 +52,37 @@ int main(int argc, char** argv) {
     const double cpu_start = cpu_now();
     auto f = prescient::forecast::ForecastValues(s.values, options);
     cpu_ms.push_back(cpu_now() - cpu_start);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!f.ok()) {
       std::fprintf(stderr, "m4_forecast: %s: %s\n", s.id.c_str(), f.status().ToString().c_str());
       return 1;
     }
     std::string form = f->model;
-    for (char& c : form) if (c >= '0' && c <= '9') c = '#';
+    for (char& c : form)
+      if (c >= '0' && c <= '9') c = '#';
     ++chosen[form];
     char buf[64];
     out << s.id << ',' << ms;
-    for (double v : f->mean) { std::snprintf(buf, sizeof buf, ",%.10g", v); out << buf; }
-    for (double v : f->bands[0].lower) { std::snprintf(buf, sizeof buf, ",%.10g", v); out << buf; }
-    for (double v : f->bands[0].upper) { std::snprintf(buf, sizeof buf, ",%.10g", v); out << buf; }
+    for (double v : f->mean) {
+      std::snprintf(buf, sizeof buf, ",%.10g", v);
+      out << buf;
+    }
+    for (double v : f->bands[0].lower) {
+      std::snprintf(buf, sizeof buf, ",%.10g", v);
+      out << buf;
+    }
+    for (double v : f->bands[0].upper) {
+      std::snprintf(buf, sizeof buf, ",%.10g", v);
+      out << buf;
+    }
     out << '\n';
   }
   for (const auto& [form, count] : chosen) std::fprintf(stderr, "%5d  %s\n", count, form.c_str());
   std::sort(cpu_ms.begin(), cpu_ms.end());
   if (!cpu_ms.empty()) {
-    std::fprintf(stderr, "cpu: median %.3g ms, p99 %.3g ms per series (%s)\n", cpu_ms[cpu_ms.size() / 2],
+    std::fprintf(stderr, "cpu: median %.3g ms, p99 %.3g ms per series (%s)\n",
+                 cpu_ms[cpu_ms.size() / 2],
                  cpu_ms[std::min(cpu_ms.size() - 1, cpu_ms.size() * 99 / 100)], model.c_str());
   }
   return 0;

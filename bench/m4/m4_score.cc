@@ -81,15 +81,19 @@ void PrintTable(const std::vector<Row>& rows, const std::string& reference) {
   double ref_ms = NAN;
   for (const Row& r : rows)
     if (r.method == reference) ref_ms = r.median_ms;
-  std::printf("| method | series | sMAPE | MASE | OWA | MSIS (95%%) | 95%% coverage | median ms/series | p99 ms | total s | median time / %s |\n", reference.c_str());
+  std::printf(
+      "| method | series | sMAPE | MASE | OWA | MSIS (95%%) | 95%% coverage | median ms/series | "
+      "p99 ms | total s | median time / %s |\n",
+      reference.c_str());
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Row& r : rows) {
     char msis[32] = "n/a", cov[32] = "n/a";
-    if (!std::isnan(r.msis)) std::snprintf(msis, sizeof msis, r.msis < 1e4 ? "%.2f" : "%.3g", r.msis);
+    if (!std::isnan(r.msis))
+      std::snprintf(msis, sizeof msis, r.msis < 1e4 ? "%.2f" : "%.3g", r.msis);
     if (!std::isnan(r.coverage)) std::snprintf(cov, sizeof cov, "%.1f%%", r.coverage);
-    std::printf("| %s | %zu | %.2f | %.3f | %.3f | %s | %s | %.3g | %.3g | %.1f | %.3gx |\n", r.method.c_str(),
-                r.series, r.smape, r.mase, r.owa, msis, cov, r.median_ms, r.p99_ms, r.total_s,
-                r.median_ms / ref_ms);
+    std::printf("| %s | %zu | %.2f | %.3f | %.3f | %s | %s | %.3g | %.3g | %.1f | %.3gx |\n",
+                r.method.c_str(), r.series, r.smape, r.mase, r.owa, msis, cov, r.median_ms,
+                r.p99_ms, r.total_s, r.median_ms / ref_ms);
   }
 }
 
@@ -119,7 +123,8 @@ int main(int argc, char** argv) {
     const auto it = official->find((*train)[i].id);
     if (it != official->end()) {
       for (int h = 0; h < kHorizon; ++h) {
-        max_rel_diff = std::max(max_rel_diff, std::abs(naive2[i][h] - it->second.mean[h]) / std::abs(it->second.mean[h]));
+        max_rel_diff = std::max(max_rel_diff, std::abs(naive2[i][h] - it->second.mean[h]) /
+                                                  std::abs(it->second.mean[h]));
       }
     }
   }
@@ -134,8 +139,10 @@ int main(int argc, char** argv) {
   {
     std::map<std::string, pb::MethodForecast> off = *official;
     Row r = Score("M4 official Naive2 (check)", off, *train, *test, all, naive2);
-    std::printf("Naive2 check: our Naive2 differs from the organisers' by at most %.2g (relative); their Naive2 scores sMAPE %.3f, MASE %.3f, OWA %.3f here.\n\n",
-                max_rel_diff, r.smape, r.mase, r.owa);
+    std::printf(
+        "Naive2 check: our Naive2 differs from the organisers' by at most %.2g (relative); their "
+        "Naive2 scores sMAPE %.3f, MASE %.3f, OWA %.3f here.\n\n",
+        max_rel_diff, r.smape, r.mase, r.owa);
   }
   for (int a = 5; a < argc; ++a) {
     const std::string arg = argv[a];
@@ -144,7 +151,8 @@ int main(int argc, char** argv) {
     const std::string method = arg.substr(0, eq);
     auto fc = pb::ReadForecasts(arg.substr(eq + 1), kHorizon);
     if (!fc.ok()) {
-      std::fprintf(stderr, "m4_score: %s: %s (skipped)\n", method.c_str(), fc.status().message().c_str());
+      std::fprintf(stderr, "m4_score: %s: %s (skipped)\n", method.c_str(),
+                   fc.status().message().c_str());
       continue;
     }
     Row full = Score(method, *fc, *train, *test, all, naive2);
@@ -166,7 +174,8 @@ int main(int argc, char** argv) {
   std::sort(sub_rows.begin(), sub_rows.end(), by_owa);
   std::printf("### All %zu series\n\n", all.size());
   PrintTable(full_rows, "prescient auto");
-  std::printf("\n### Every %zu-th series (%zu series: H1, H%zu, ...), where the slow peers run\n\n", stride, sub.size(), stride + 1);
+  std::printf("\n### Every %zu-th series (%zu series: H1, H%zu, ...), where the slow peers run\n\n",
+              stride, sub.size(), stride + 1);
   PrintTable(sub_rows, "prescient auto");
   for (const auto& [method, done] : partial) {
     std::vector<Row> rows;
@@ -175,7 +184,9 @@ int main(int argc, char** argv) {
       if (r.series > 0) rows.push_back(r);
     }
     std::sort(rows.begin(), rows.end(), by_owa);
-    std::printf("\n### The %zu series of that subset that %s finished (it did not finish them all)\n\n", done.size(), method.c_str());
+    std::printf(
+        "\n### The %zu series of that subset that %s finished (it did not finish them all)\n\n",
+        done.size(), method.c_str());
     PrintTable(rows, "prescient auto");
   }
   return 0;

@@ -44,7 +44,8 @@ Status Validate(const BacktestOptions& o) {
   if (o.cluster.provision_min > o.cluster.provision_max || o.cluster.provision_min.count() < 0) {
     return InvalidArgumentError("--provision: the range must be MIN-MAX with 0 <= MIN <= MAX");
   }
-  if (!(o.level > 0 && o.level < 100)) return InvalidArgumentError("--level: must be a percentage in (0, 100)");
+  if (!(o.level > 0 && o.level < 100))
+    return InvalidArgumentError("--level: must be a percentage in (0, 100)");
   if (!(o.target_utilization > 0 && o.target_utilization <= 1)) {
     return InvalidArgumentError("--target-utilization: must be in (0, 100] percent");
   }
@@ -53,7 +54,8 @@ Status Validate(const BacktestOptions& o) {
 
 Result<Prepared> Prepare(const BacktestOptions& o, BacktestReport& report) {
   PRESCIENT_ASSIGN_OR_RETURN(Series counts, metrics::ReadSeriesCsv(o.trace_path));
-  PRESCIENT_ASSIGN_OR_RETURN(sim::LoadTrace trace, sim::LoadTrace::FromCounts(counts, o.trace_path));
+  PRESCIENT_ASSIGN_OR_RETURN(sim::LoadTrace trace,
+                             sim::LoadTrace::FromCounts(counts, o.trace_path));
   Prepared p{std::move(trace), {}, {}, {}};
   const Timestamp start = std::chrono::ceil<std::chrono::minutes>(p.trace.start());
   const Timestamp end = std::chrono::floor<std::chrono::minutes>(p.trace.end());
@@ -77,19 +79,23 @@ Result<Prepared> Prepare(const BacktestOptions& o, BacktestReport& report) {
     return InvalidArgumentError(o.trace_path + ": less than an hour to replay between " +
                                 FormatTimestamp(p.from) + " and " + FormatTimestamp(p.to));
   }
-  const bool forecasts = std::find(o.policies.begin(), o.policies.end(), "predictive") != o.policies.end();
+  const bool forecasts =
+      std::find(o.policies.begin(), o.policies.end(), "predictive") != o.policies.end();
   // The forecaster needs its history before the warm-up starts.
   if (forecasts && p.from - o.warmup - start < history) {
     return InvalidArgumentError(o.trace_path + ": trace too short for the forecast: " +
                                 FormatDuration(std::max(Duration(0), p.from - o.warmup - start)) +
-                                " of history before the replay starts at " + FormatTimestamp(p.from - o.warmup) +
+                                " of history before the replay starts at " +
+                                FormatTimestamp(p.from - o.warmup) +
                                 " (--from minus a 1h warm-up), need " + FormatDuration(history));
   }
   const double p99 = p.trace.Quantile(0.99);
   if (o.scale > 0) {
     report.scale = o.scale;
   } else {
-    if (!(p99 > 0)) return InvalidArgumentError(o.trace_path + ": the trace carries no load (99th percentile is 0)");
+    if (!(p99 > 0))
+      return InvalidArgumentError(o.trace_path +
+                                  ": the trace carries no load (99th percentile is 0)");
     report.scale = o.peak_pods * o.capacity_rps / p99;
   }
   p.trace.Scale(report.scale);
@@ -101,7 +107,8 @@ Result<Prepared> Prepare(const BacktestOptions& o, BacktestReport& report) {
   report.to = p.to;
   const auto i0 = static_cast<size_t>((p.from - start).count() / 60);
   const auto i1 = static_cast<size_t>((p.to - start).count() / 60);
-  for (size_t i = i0; i < i1 && i < p.truth.size(); ++i) report.peak_rps = std::max(report.peak_rps, p.truth[i]);
+  for (size_t i = i0; i < i1 && i < p.truth.size(); ++i)
+    report.peak_rps = std::max(report.peak_rps, p.truth[i]);
   return p;
 }
 
@@ -112,8 +119,10 @@ std::unique_ptr<scaling::Policy> MakePolicy(const std::string& name, const Backt
   schedule.target_utilization = o.target_utilization;
   schedule.lead = o.lead.value_or(o.cluster.startup_max + o.cluster.provision_max);
   schedule.placeholders = o.placeholders;
-  if (name == "hpa") return std::make_unique<scaling::HpaPolicy>(o.capacity_rps, o.target_utilization);
-  if (name == "static-peak") return std::make_unique<scaling::StaticPeakPolicy>(peak_rps, o.capacity_rps);
+  if (name == "hpa")
+    return std::make_unique<scaling::HpaPolicy>(o.capacity_rps, o.target_utilization);
+  if (name == "static-peak")
+    return std::make_unique<scaling::StaticPeakPolicy>(peak_rps, o.capacity_rps);
   if (name == "oracle") return std::make_unique<scaling::OraclePolicy>(schedule, p.truth);
   scaling::PredictiveOptions po;
   po.schedule = schedule;
@@ -126,7 +135,8 @@ std::unique_ptr<scaling::Policy> MakePolicy(const std::string& name, const Backt
 
 Result<PolicyResult> RunOne(const std::string& name, const BacktestOptions& o, const Prepared& p,
                             const BacktestReport& report,
-                            const std::function<void(double)>& progress, double done, double share) {
+                            const std::function<void(double)>& progress, double done,
+                            double share) {
   std::unique_ptr<scaling::Policy> policy = MakePolicy(name, o, p, report.peak_rps);
   const Timestamp start = p.from - o.warmup;
   sim::ServiceSpec spec;
@@ -135,7 +145,8 @@ Result<PolicyResult> RunOne(const std::string& name, const BacktestOptions& o, c
   spec.workload.capacity_rps = o.capacity_rps;
   spec.hpa = policy->UsesHpa();
   spec.hpa_spec.min_replicas = scaling::kDefaultMinReplicas;
-  spec.hpa_spec.target_cpu_utilization_percent = static_cast<int>(std::lround(o.target_utilization * 100));
+  spec.hpa_spec.target_cpu_utilization_percent =
+      static_cast<int>(std::lround(o.target_utilization * 100));
   spec.hpa_spec.max_replicas =
       std::max(100, 4 * scaling::PodsForLoad(report.peak_rps, o.capacity_rps));
   spec.initial_replicas = policy->InitialReplicas(p.trace.RateAt(start));
@@ -185,9 +196,9 @@ Result<BacktestReport> RunBacktest(const BacktestOptions& options,
   PRESCIENT_ASSIGN_OR_RETURN(Prepared p, Prepare(options, report));
   const double share = 1.0 / static_cast<double>(options.policies.size());
   for (size_t i = 0; i < options.policies.size(); ++i) {
-    PRESCIENT_ASSIGN_OR_RETURN(
-        PolicyResult r, RunOne(options.policies[i], options, p, report, progress,
-                               share * static_cast<double>(i), share));
+    PRESCIENT_ASSIGN_OR_RETURN(PolicyResult r,
+                               RunOne(options.policies[i], options, p, report, progress,
+                                      share * static_cast<double>(i), share));
     report.results.push_back(std::move(r));
   }
   if (progress) progress(1.0);

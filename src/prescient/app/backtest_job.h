@@ -35,16 +35,16 @@ struct BacktestOptions {
   sim::ClusterOptions cluster;
   uint64_t seed = 1;
   Duration tick = sim::kDefaultTick;
-  Duration warmup = kDefaultWarmup;   // Simulated before `from`, not scored.
+  Duration warmup = kDefaultWarmup;  // Simulated before `from`, not scored.
   double target_utilization = kDefaultTargetUtilization;
   sim::SloOptions slo;
   Duration refresh{900};
   Duration horizon{7200};
-  double level = 95;             // Predictive sizes to this upper bound.
+  double level = 95;                // Predictive sizes to this upper bound.
   bool size_to_peak_minute = true;  // Predictive forecasts each bucket's busiest minute.
-  std::optional<Duration> lead;       // Default: startup max + provision max.
+  std::optional<Duration> lead;     // Default: startup max + provision max.
   bool placeholders = true;
-  bool record_minutes = false;        // Keep per-minute series (for --output and charts).
+  bool record_minutes = false;  // Keep per-minute series (for --output and charts).
 };
 
 struct PolicyResult {
@@ -64,8 +64,8 @@ struct BacktestReport {
   Timestamp trace_start{}, trace_end{}, from{}, to{};
   double scale = 1;
   double capacity_rps = 0;
-  double p99_rps = 0;    // Of the scaled trace.
-  double peak_rps = 0;   // Highest minute in the scored window.
+  double p99_rps = 0;   // Of the scaled trace.
+  double peak_rps = 0;  // Highest minute in the scored window.
   uint64_t seed = 0;
   std::vector<PolicyResult> results;
 };

@@ -5,9 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "prescient/app/backtest_job.h"
 
@@ -45,16 +44,20 @@ std::string Change(double now, double before) {
   return (pct >= 0 ? "+" : "") + Fixed(pct, 1) + "%";
 }
 
-nlohmann::json NumberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+nlohmann::json NumberOrNull(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+}
 
 }  // namespace
 
 std::string FormatBacktestTable(const BacktestReport& r) {
   std::ostringstream out;
-  out << "trace " << r.trace << ": replayed " << FormatTimestamp(r.from) << " to " << FormatTimestamp(r.to)
-      << " (" << Fixed(static_cast<double>((r.to - r.from).count()) / 86400.0, 1) << " days), scaled x"
-      << Fixed(r.scale, 4) << " (p99 " << Fixed(r.p99_rps, 0) << " rps, peak " << Fixed(r.peak_rps, 0)
-      << " rps; " << Fixed(r.capacity_rps, 0) << " rps per pod), seed " << r.seed << "\n\n";
+  out << "trace " << r.trace << ": replayed " << FormatTimestamp(r.from) << " to "
+      << FormatTimestamp(r.to) << " ("
+      << Fixed(static_cast<double>((r.to - r.from).count()) / 86400.0, 1) << " days), scaled x"
+      << Fixed(r.scale, 4) << " (p99 " << Fixed(r.p99_rps, 0) << " rps, peak "
+      << Fixed(r.peak_rps, 0) << " rps; " << Fixed(r.capacity_rps, 0) << " rps per pod), seed "
+      << r.seed << "\n\n";
   const std::vector<std::pair<std::string, size_t>> cols = {
       {"policy", 12},    {"SLO-viol min", 13}, {"failed req", 12}, {"slow req", 11},
       {"pod-hours", 10}, {"node-hours", 11},   {"cost $", 9},      {"scale events", 13},
@@ -62,17 +65,16 @@ std::string FormatBacktestTable(const BacktestReport& r) {
   for (size_t i = 0; i < cols.size(); ++i) out << Pad(cols[i].first, cols[i].second, i == 0);
   out << '\n';
   for (const PolicyResult& p : r.results) {
-    const std::vector<std::string> cells = {
-        p.policy,
-        std::to_string(p.service.slo_violation_minutes),
-        Fixed(p.service.failed_requests, 0),
-        Fixed(p.service.slow_requests, 0),
-        Fixed(Hours(p.service.pod_seconds), 1),
-        Fixed(Hours(p.cluster.node_seconds), 1),
-        Fixed(p.cluster.cost_usd, 2),
-        std::to_string(p.service.scale_events),
-        Fixed(MeanCpu(p.service), 1),
-        Fixed(p.accuracy.mape, 1)};
+    const std::vector<std::string> cells = {p.policy,
+                                            std::to_string(p.service.slo_violation_minutes),
+                                            Fixed(p.service.failed_requests, 0),
+                                            Fixed(p.service.slow_requests, 0),
+                                            Fixed(Hours(p.service.pod_seconds), 1),
+                                            Fixed(Hours(p.cluster.node_seconds), 1),
+                                            Fixed(p.cluster.cost_usd, 2),
+                                            std::to_string(p.service.scale_events),
+                                            Fixed(MeanCpu(p.service), 1),
+                                            Fixed(p.accuracy.mape, 1)};
     for (size_t i = 0; i < cols.size(); ++i) out << Pad(cells[i], cols[i].second, i == 0);
     out << '\n';
   }
@@ -83,18 +85,21 @@ std::string FormatBacktestTable(const BacktestReport& r) {
     out << "\npredictive vs hpa: SLO-violation minutes "
         << Change(static_cast<double>(pred->service.slo_violation_minutes),
                   static_cast<double>(hpa->service.slo_violation_minutes))
-        << " (" << hpa->service.slo_violation_minutes << " -> " << pred->service.slo_violation_minutes
-        << "), pod-hours " << Change(pred->service.pod_seconds, hpa->service.pod_seconds) << ", cost "
+        << " (" << hpa->service.slo_violation_minutes << " -> "
+        << pred->service.slo_violation_minutes << "), pod-hours "
+        << Change(pred->service.pod_seconds, hpa->service.pod_seconds) << ", cost "
         << Change(pred->cluster.cost_usd, hpa->cluster.cost_usd) << '\n';
   }
   if (pred != nullptr && oracle != nullptr) {
-    out << "predictive vs oracle: pod-hours " << Change(pred->service.pod_seconds, oracle->service.pod_seconds)
+    out << "predictive vs oracle: pod-hours "
+        << Change(pred->service.pod_seconds, oracle->service.pod_seconds)
         << ", SLO-violation minutes " << pred->service.slo_violation_minutes << " vs "
         << oracle->service.slo_violation_minutes << '\n';
   }
   for (const PolicyResult& p : r.results) {
     if (p.policy_errors > 0) {
-      out << p.policy << ": " << p.policy_errors << " controller ticks failed; first: " << p.first_error << '\n';
+      out << p.policy << ": " << p.policy_errors
+          << " controller ticks failed; first: " << p.first_error << '\n';
     }
   }
   return out.str();
@@ -149,12 +154,14 @@ std::string FormatBacktestJson(const BacktestReport& r) {
 Status WriteBacktestMinutes(const BacktestReport& r, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return InvalidArgumentError("--output: cannot create directory " + dir + ": " + ec.message());
+  if (ec)
+    return InvalidArgumentError("--output: cannot create directory " + dir + ": " + ec.message());
   for (const PolicyResult& p : r.results) {
     const std::string path = dir + "/" + p.policy + ".csv";
     std::ofstream out(path);
     if (!out) return InvalidArgumentError("--output: cannot write " + path);
-    out << "timestamp,load_rps,forecast_rps,forecast_upper_rps,replicas,ready_pods,hpa_min_replicas,"
+    out << "timestamp,load_rps,forecast_rps,forecast_upper_rps,replicas,ready_pods,hpa_min_"
+           "replicas,"
            "placeholder_pods,p50_ms,p99_ms,error_rate,cpu_utilization,slo_violation\n";
     for (size_t i = 0; i < p.minutes.size(); ++i) {
       const sim::MinuteRecord& m = p.minutes[i];
@@ -216,10 +223,12 @@ std::string FormatWorstDayChart(const BacktestReport& r, const std::string& poli
     b_total += h.b_viol;
   }
   std::ostringstream out;
-  out << "Worst day for " << policy << ": " << FormatTimestamp(Timestamp(Duration(day * 86400))).substr(0, 10)
-      << " UTC (" << policy << " " << a_total << " SLO-violation minutes, " << other << " " << b_total << ")\n";
-  out << "hour  mean load (rps)                        " << Pad(policy + " pods", 10) << Pad(other + " pods", 17)
-      << Pad(policy + " bad min", 13) << Pad(other + " bad min", 20) << '\n';
+  out << "Worst day for " << policy << ": "
+      << FormatTimestamp(Timestamp(Duration(day * 86400))).substr(0, 10) << " UTC (" << policy
+      << " " << a_total << " SLO-violation minutes, " << other << " " << b_total << ")\n";
+  out << "hour  mean load (rps)                        " << Pad(policy + " pods", 10)
+      << Pad(other + " pods", 17) << Pad(policy + " bad min", 13) << Pad(other + " bad min", 20)
+      << '\n';
   constexpr int kBar = 30;
   for (int hr = 0; hr < 24; ++hr) {
     const Hour& h = hours[static_cast<size_t>(hr)];
@@ -228,8 +237,8 @@ std::string FormatWorstDayChart(const BacktestReport& r, const std::string& poli
     const int len = max_load > 0 ? static_cast<int>(std::lround(kBar * load / max_load)) : 0;
     out << (hr < 10 ? "0" : "") << hr << "    " << std::string(static_cast<size_t>(len), '#')
         << std::string(static_cast<size_t>(kBar - len), ' ') << Pad(Fixed(load, 0), 7)
-        << Pad(Fixed(h.a_ready / h.n, 1), 12) << Pad(Fixed(h.b_ready / h.n, 1), 17) << Pad(std::to_string(h.a_viol), 13)
-        << Pad(std::to_string(h.b_viol), 20) << '\n';
+        << Pad(Fixed(h.a_ready / h.n, 1), 12) << Pad(Fixed(h.b_ready / h.n, 1), 17)
+        << Pad(std::to_string(h.a_viol), 13) << Pad(std::to_string(h.b_viol), 20) << '\n';
   }
   return out.str();
 }

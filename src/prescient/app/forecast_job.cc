@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "prescient/forecast/seasonality.h"
 #include "prescient/metrics/series_csv.h"
@@ -87,16 +86,18 @@ Status RunForecastJob(const ForecastJobOptions& options, std::ostream& notes) {
   fo.model = options.model;
   fo.horizon = options.horizon;
   fo.levels = options.levels;
-  fo.periods = options.periods.has_value() ? *options.periods
-                                           : forecast::DefaultPeriods(series->step());
+  fo.periods =
+      options.periods.has_value() ? *options.periods : forecast::DefaultPeriods(series->step());
   Result<forecast::Forecast> f = forecast::ForecastValues(series->values(), fo);
   if (!f.ok()) return f.status().WithContext(options.input);
   for (const std::string& note : f->notes) notes << "prescient: note: " << note << '\n';
   if (options.verbose) {
-    notes << "prescient: note: " << series->size() << " points every " << FormatDuration(series->step())
-          << "; model " << f->model << "; intervals " << f->interval_method << '\n';
+    notes << "prescient: note: " << series->size() << " points every "
+          << FormatDuration(series->step()) << "; model " << f->model << "; intervals "
+          << f->interval_method << '\n';
   }
-  const std::string text = options.format == OutputFormat::kJson ? ToJson(*series, *f) : ToCsv(*series, *f);
+  const std::string text =
+      options.format == OutputFormat::kJson ? ToJson(*series, *f) : ToCsv(*series, *f);
   return WriteOutput(options.output, text);
 }
 

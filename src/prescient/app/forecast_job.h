@@ -15,8 +15,8 @@ namespace prescient::app {
 enum class OutputFormat { kCsv, kJson };
 
 struct ForecastJobOptions {
-  std::string input;                        // Path, or "-" for stdin.
-  std::string output;                       // Path; empty or "-" for stdout.
+  std::string input;   // Path, or "-" for stdin.
+  std::string output;  // Path; empty or "-" for stdout.
   int horizon = 0;
   std::string model = "auto";
   std::optional<std::vector<int>> periods;  // Unset: from the step (DefaultPeriods).

@@ -16,12 +16,14 @@ namespace {
 Result<std::pair<Duration, Duration>> ParseRange(const std::string& text, const char* flag) {
   const size_t dash = text.find('-');
   if (dash == std::string::npos) {
-    return InvalidArgumentError(std::string(flag) + ": '" + text + "' is not a range MIN-MAX such as 30s-120s");
+    return InvalidArgumentError(std::string(flag) + ": '" + text +
+                                "' is not a range MIN-MAX such as 30s-120s");
   }
   Result<Duration> lo = ParseDuration(text.substr(0, dash));
   Result<Duration> hi = ParseDuration(text.substr(dash + 1));
   if (!lo.ok() || !hi.ok() || *lo > *hi) {
-    return InvalidArgumentError(std::string(flag) + ": '" + text + "' is not a range MIN-MAX such as 30s-120s");
+    return InvalidArgumentError(std::string(flag) + ": '" + text +
+                                "' is not a range MIN-MAX such as 30s-120s");
   }
   return std::make_pair(*lo, *hi);
 }
@@ -43,7 +45,8 @@ std::function<void(double)> ProgressBar() {
     constexpr int kWidth = 40;
     const int filled = static_cast<int>(f * kWidth);
     std::fprintf(stderr, "\r[%s%s] %3d%%", std::string(static_cast<size_t>(filled), '#').c_str(),
-                 std::string(static_cast<size_t>(kWidth - filled), ' ').c_str(), static_cast<int>(f * 100));
+                 std::string(static_cast<size_t>(kWidth - filled), ' ').c_str(),
+                 static_cast<int>(f * 100));
     if (f >= 1.0) std::fprintf(stderr, "\r%*s\r", kWidth + 8, "");
     std::fflush(stderr);
   };
@@ -85,13 +88,15 @@ Result<app::BacktestOptions> ToOptions(const BacktestFlags& f) {
   o.cluster.provision_min = provision.first;
   o.cluster.provision_max = provision.second;
   o.cluster.use_spot = f.spot;
-  if (f.spot_rate < 0) return InvalidArgumentError("--spot-interruptions: must be >= 0 per node-hour");
+  if (f.spot_rate < 0)
+    return InvalidArgumentError("--spot-interruptions: must be >= 0 per node-hour");
   o.cluster.spot_interruptions_per_hour = f.spot_rate;
   if (f.seed < 0) return InvalidArgumentError("--seed: must be >= 0");
   o.seed = static_cast<uint64_t>(f.seed);
   Result<Duration> tick = ParseDuration(f.tick);
   if (!tick.ok() || 60 % tick->count() != 0) {
-    return InvalidArgumentError("--tick: '" + f.tick + "' must divide a minute (1s, 5s, 10s, 15s, 30s, 60s...)");
+    return InvalidArgumentError("--tick: '" + f.tick +
+                                "' must divide a minute (1s, 5s, 10s, 15s, 30s, 60s...)");
   }
   o.tick = *tick;
   if (!f.lead.empty()) {
@@ -101,7 +106,8 @@ Result<app::BacktestOptions> ToOptions(const BacktestFlags& f) {
   }
   o.target_utilization = f.target / 100.0;
   if (!(f.slo_p99_ms > 0)) return InvalidArgumentError("--slo-p99: must be > 0 ms");
-  if (!(f.slo_errors >= 0 && f.slo_errors <= 100)) return InvalidArgumentError("--slo-errors: must be a percentage");
+  if (!(f.slo_errors >= 0 && f.slo_errors <= 100))
+    return InvalidArgumentError("--slo-errors: must be a percentage");
   o.slo.p99_s = f.slo_p99_ms / 1000.0;
   o.slo.error_rate = f.slo_errors / 100.0;
   o.placeholders = !f.no_placeholders;
@@ -121,31 +127,42 @@ Result<app::BacktestOptions> ToOptions(const BacktestFlags& f) {
 
 void AddBacktestCommand(CLI::App& app, CommandResult& result) {
   auto f = std::make_shared<BacktestFlags>();
-  CLI::App* cmd = app.add_subcommand(
-      "backtest", "Replay a traffic trace through the simulated cluster under each scaling policy and compare.");
-  cmd->add_option("--trace,-t", f->trace, "CSV timestamp,value: requests counted per bucket")->required();
-  cmd->add_option("--policies", f->policies, "Comma-separated: hpa, predictive, oracle, static-peak")
+  CLI::App* cmd = app.add_subcommand("backtest",
+                                     "Replay a traffic trace through the simulated cluster under "
+                                     "each scaling policy and compare.");
+  cmd->add_option("--trace,-t", f->trace, "CSV timestamp,value: requests counted per bucket")
+      ->required();
+  cmd->add_option("--policies", f->policies,
+                  "Comma-separated: hpa, predictive, oracle, static-peak")
       ->default_str(f->policies);
-  cmd->add_option("--capacity-rps", f->capacity_rps, "Requests/s one pod serves at 100% CPU")->default_val(f->capacity_rps);
-  cmd->add_option("--peak-pods", f->peak_pods, "Scale the trace so its 99th percentile needs this many pods")
+  cmd->add_option("--capacity-rps", f->capacity_rps, "Requests/s one pod serves at 100% CPU")
+      ->default_val(f->capacity_rps);
+  cmd->add_option("--peak-pods", f->peak_pods,
+                  "Scale the trace so its 99th percentile needs this many pods")
       ->default_val(f->peak_pods);
   cmd->add_option("--scale", f->scale, "Multiply the trace by this factor instead of --peak-pods");
-  cmd->add_option("--from", f->from, "Start of the scored window (default: after 7 days of history)");
+  cmd->add_option("--from", f->from,
+                  "Start of the scored window (default: after 7 days of history)");
   cmd->add_option("--to", f->to, "End of the scored window (default: end of the trace)");
   cmd->add_option("--startup", f->startup, "Pod start-up delay range")->default_str(f->startup);
-  cmd->add_option("--provision", f->provision, "Node provisioning delay range")->default_str(f->provision);
+  cmd->add_option("--provision", f->provision, "Node provisioning delay range")
+      ->default_str(f->provision);
   cmd->add_option("--seed", f->seed, "Random seed (same seed, same run)")->default_val(f->seed);
   cmd->add_option("--format", f->format, "table|json")->default_str(f->format);
   cmd->add_option("--output,-o", f->output, "Directory for per-minute CSVs, one per policy");
   cmd->add_option("--tick", f->tick, "Simulation step")->default_str(f->tick);
-  cmd->add_option("--target-utilization", f->target, "HPA CPU target, percent")->default_val(f->target);
+  cmd->add_option("--target-utilization", f->target, "HPA CPU target, percent")
+      ->default_val(f->target);
   cmd->add_option("--lead", f->lead, "Predictive lead time (default: startup max + provision max)");
   cmd->add_option("--slo-p99", f->slo_p99_ms, "Latency SLO on p99, ms")->default_val(f->slo_p99_ms);
-  cmd->add_option("--slo-errors", f->slo_errors, "Error-rate SLO, percent")->default_val(f->slo_errors);
+  cmd->add_option("--slo-errors", f->slo_errors, "Error-rate SLO, percent")
+      ->default_val(f->slo_errors);
   cmd->add_flag("--spot", f->spot, "Provision spot capacity");
-  cmd->add_option("--spot-interruptions", f->spot_rate, "Spot interruptions per node-hour")->default_val(f->spot_rate);
+  cmd->add_option("--spot-interruptions", f->spot_rate, "Spot interruptions per node-hour")
+      ->default_val(f->spot_rate);
   cmd->add_flag("--no-placeholders", f->no_placeholders, "Predictive/oracle: no placeholder pods");
-  cmd->add_option("--level", f->level, "Predictive: the upper bound it sizes to, percent")->default_val(f->level);
+  cmd->add_option("--level", f->level, "Predictive: the upper bound it sizes to, percent")
+      ->default_val(f->level);
   cmd->add_option("--size-to", f->aggregate,
                   "Predictive: forecast each 5-minute bucket's busiest minute (peak) or its mean")
       ->default_str(f->aggregate);
@@ -166,7 +183,8 @@ void AddBacktestCommand(CLI::App& app, CommandResult& result) {
         return;
       }
     }
-    std::cout << (f->format == "json" ? app::FormatBacktestJson(*report) : app::FormatBacktestTable(*report));
+    std::cout << (f->format == "json" ? app::FormatBacktestJson(*report)
+                                      : app::FormatBacktestTable(*report));
     result.exit_code = kExitOk;
   });
 }
@@ -176,7 +194,8 @@ void AddDemoCommand(CLI::App& app, CommandResult& result) {
   auto output = std::make_shared<std::string>();
   auto seed = std::make_shared<int64_t>(1);
   CLI::App* cmd = app.add_subcommand(
-      "demo", "The main job: replay the bundled NASA trace through hpa and predictive side by side.");
+      "demo",
+      "The main job: replay the bundled NASA trace through hpa and predictive side by side.");
   cmd->add_option("--trace,-t", *trace, "Trace to replay")->default_str(*trace);
   cmd->add_option("--output,-o", *output, "Directory for per-minute CSVs");
   cmd->add_option("--seed", *seed, "Random seed")->default_val(1);
@@ -186,7 +205,8 @@ void AddDemoCommand(CLI::App& app, CommandResult& result) {
     o.policies = {"hpa", "predictive"};
     o.seed = static_cast<uint64_t>(std::max<int64_t>(0, *seed));
     o.record_minutes = true;
-    std::cout << "Replaying " << *trace << " on the simulated cluster: the HPA alone, then predictive scaling.\n"
+    std::cout << "Replaying " << *trace
+              << " on the simulated cluster: the HPA alone, then predictive scaling.\n"
               << std::flush;
     Result<app::BacktestReport> report = app::RunBacktest(o, ProgressBar());
     if (!report.ok()) {

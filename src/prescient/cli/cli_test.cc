@@ -1,5 +1,7 @@
 // Runs the built `prescient` binary as a user would: exit codes, stdout, and the one-line
 // errors on stderr.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,12 +11,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace prescient::cli {
 namespace {
@@ -77,8 +76,10 @@ class CliTest : public ::testing::Test {
   std::string MinuteTrace(int days = 5) {
     std::string text = "timestamp,value\n";
     for (int t = 0; t < 1440 * days; ++t) {
-      const double v = 3000 + 2000 * std::sin(2 * M_PI * t / 1440) + 300 * std::sin(2 * M_PI * t / 37);
-      text += std::to_string(1404172800 + 60 * t) + "," + std::to_string(static_cast<int>(v)) + "\n";
+      const double v =
+          3000 + 2000 * std::sin(2 * M_PI * t / 1440) + 300 * std::sin(2 * M_PI * t / 37);
+      text +=
+          std::to_string(1404172800 + 60 * t) + "," + std::to_string(static_cast<int>(v)) + "\n";
     }
     return Write("trace.csv", text);
   }
@@ -94,9 +95,10 @@ TEST_F(CliTest, BacktestComparesEveryPolicyInStableJson) {
   EXPECT_EQ(j["from"], "2014-07-03T01:00:00Z");  // Two days of history, an hour of warm-up.
   ASSERT_EQ(j["policies"].size(), 4u);
   for (const auto& p : j["policies"]) {
-    for (const char* key : {"policy", "minutes", "slo_violation_minutes", "requests", "failed_requests",
-                            "slow_requests", "pod_hours", "node_hours", "cost_usd", "scale_events",
-                            "mean_cpu_utilization_percent", "forecast", "controller_errors"}) {
+    for (const char* key :
+         {"policy", "minutes", "slo_violation_minutes", "requests", "failed_requests",
+          "slow_requests", "pod_hours", "node_hours", "cost_usd", "scale_events",
+          "mean_cpu_utilization_percent", "forecast", "controller_errors"}) {
       EXPECT_TRUE(p.contains(key)) << key;
     }
     EXPECT_EQ(p["minutes"], 3 * 1440 - 60);
@@ -112,20 +114,24 @@ TEST_F(CliTest, BacktestComparesEveryPolicyInStableJson) {
 
 TEST_F(CliTest, BacktestIsDeterministicForASeed) {
   const std::string trace = MinuteTrace();
-  const CommandRun a = Prescient("backtest --trace " + trace + " --policies hpa,predictive --format json");
-  const CommandRun b = Prescient("backtest --trace " + trace + " --policies hpa,predictive --format json");
+  const CommandRun a =
+      Prescient("backtest --trace " + trace + " --policies hpa,predictive --format json");
+  const CommandRun b =
+      Prescient("backtest --trace " + trace + " --policies hpa,predictive --format json");
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(a.out, b.out);
 }
 
 TEST_F(CliTest, BacktestTableAndMinuteCsvs) {
   const std::string out = (dir_ / "series").string();
-  const CommandRun r = Prescient("backtest --trace " + MinuteTrace() + " --policies hpa,predictive --output " + out);
+  const CommandRun r =
+      Prescient("backtest --trace " + MinuteTrace() + " --policies hpa,predictive --output " + out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("SLO-viol min"));
   EXPECT_THAT(r.out, HasSubstr("predictive vs hpa: SLO-violation minutes"));
   const std::string csv = Slurp(out + "/predictive.csv");
-  EXPECT_THAT(csv, StartsWith("timestamp,load_rps,forecast_rps,forecast_upper_rps,replicas,ready_pods,"));
+  EXPECT_THAT(
+      csv, StartsWith("timestamp,load_rps,forecast_rps,forecast_upper_rps,replicas,ready_pods,"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3 * 1440 - 60);
   EXPECT_TRUE(std::filesystem::exists(out + "/hpa.csv"));
 }
@@ -142,7 +148,8 @@ TEST_F(CliTest, BacktestBadInputIsOneLineAndExit2) {
   }());
   const std::vector<Case> cases = {
       {"backtest --trace " + short_trace, "outside the trace"},
-      {"backtest --trace " + good + " --from 2014-07-01T06:00:00Z", "trace too short for the forecast"},
+      {"backtest --trace " + good + " --from 2014-07-01T06:00:00Z",
+       "trace too short for the forecast"},
       {"backtest --trace " + good + " --capacity-rps 0", "--capacity-rps: must be a number > 0"},
       {"backtest --trace " + good + " --capacity-rps -5", "--capacity-rps"},
       {"backtest --trace " + good + " --policies hpa,magic", "--policies: unknown policy 'magic'"},
@@ -153,8 +160,10 @@ TEST_F(CliTest, BacktestBadInputIsOneLineAndExit2) {
       {"backtest --trace " + good + " --level 100", "--level"},
       {"backtest --trace " + good + " --size-to max", "--size-to: 'max' is not peak or mean"},
       {"backtest --trace " + good + " --to 2014-07-01T00:00:00Z", "--to"},
-      {"backtest --trace " + Write("neg.csv", "timestamp,value\n0,1\n60,-4\n"), "must be a non-negative request count"},
-      {"backtest --trace " + Write("bad.csv", "timestamp,value\n0,1\n60,x\n"), "bad.csv:3: value 'x' is not a number"},
+      {"backtest --trace " + Write("neg.csv", "timestamp,value\n0,1\n60,-4\n"),
+       "must be a non-negative request count"},
+      {"backtest --trace " + Write("bad.csv", "timestamp,value\n0,1\n60,x\n"),
+       "bad.csv:3: value 'x' is not a number"},
       {"backtest --trace " + (dir_ / "missing.csv").string(), "missing.csv"},
   };
   for (const Case& c : cases) {
@@ -180,7 +189,8 @@ TEST_F(CliTest, ForecastWritesCsvWithOneBandPairPerLevel) {
 }
 
 TEST_F(CliTest, JsonFormatLevelsAndStdin) {
-  const CommandRun r = Prescient("forecast --input - --horizon 3 --level 50,99 --format json --model snaive", HourlySeries());
+  const CommandRun r = Prescient(
+      "forecast --input - --horizon 3 --level 50,99 --format json --model snaive", HourlySeries());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["points"].size(), 3u);
@@ -213,22 +223,34 @@ TEST_F(CliTest, BadInputIsOneLineAndExit2) {
   const Case cases[] = {
       {"forecast --input /nonexistent.csv --horizon 5", "/nonexistent.csv: cannot open"},
       {"forecast --input " + Write("empty.csv", "") + " --horizon 5", "empty.csv: empty file"},
-      {"forecast --input " + Write("hdr.csv", "a,b\n1,2\n") + " --horizon 5", "hdr.csv:1: bad header"},
-      {"forecast --input " + Write("num.csv", "timestamp,value\n0,1\n60,x\n") + " --horizon 5", "num.csv:3: value 'x' is not a number"},
-      {"forecast --input " + Write("ts.csv", "timestamp,value\n0,1\nnoon,2\n") + " --horizon 5", "ts.csv:3: "},
-      {"forecast --input " + Write("ord.csv", "timestamp,value\n60,1\n0,2\n") + " --horizon 5", "ord.csv:3: out-of-order"},
-      {"forecast --input " + Write("dup.csv", "timestamp,value\n0,1\n0,2\n") + " --horizon 5", "dup.csv:3: duplicate"},
-      {"forecast --input " + Write("irr.csv", "timestamp,value\n0,1\n60,1\n120,1\n150,1\n") + " --horizon 5", "irr.csv: line 5: irregular step"},
-      {"forecast --input " + Write("nan.csv", "timestamp,value\n0,1\n60,nan\n") + " --horizon 5", "nan.csv:3: value 'nan' is not finite"},
-      {"forecast --input " + Write("miss.csv", "timestamp,value\n0,\n60,\n") + " --horizon 5", "miss.csv: all values are missing"},
+      {"forecast --input " + Write("hdr.csv", "a,b\n1,2\n") + " --horizon 5",
+       "hdr.csv:1: bad header"},
+      {"forecast --input " + Write("num.csv", "timestamp,value\n0,1\n60,x\n") + " --horizon 5",
+       "num.csv:3: value 'x' is not a number"},
+      {"forecast --input " + Write("ts.csv", "timestamp,value\n0,1\nnoon,2\n") + " --horizon 5",
+       "ts.csv:3: "},
+      {"forecast --input " + Write("ord.csv", "timestamp,value\n60,1\n0,2\n") + " --horizon 5",
+       "ord.csv:3: out-of-order"},
+      {"forecast --input " + Write("dup.csv", "timestamp,value\n0,1\n0,2\n") + " --horizon 5",
+       "dup.csv:3: duplicate"},
+      {"forecast --input " + Write("irr.csv", "timestamp,value\n0,1\n60,1\n120,1\n150,1\n") +
+           " --horizon 5",
+       "irr.csv: line 5: irregular step"},
+      {"forecast --input " + Write("nan.csv", "timestamp,value\n0,1\n60,nan\n") + " --horizon 5",
+       "nan.csv:3: value 'nan' is not finite"},
+      {"forecast --input " + Write("miss.csv", "timestamp,value\n0,\n60,\n") + " --horizon 5",
+       "miss.csv: all values are missing"},
       {"forecast --input " + good + " --horizon 0", "--horizon must be at least 1"},
       {"forecast --input " + good + " --horizon 99999999999", "--horizon"},
       {"forecast --input " + good + " --horizon 100000", "more than 10 times the history"},
       {"forecast --input " + good + " --horizon abc", "--horizon"},
       {"forecast --input " + good + " --horizon 5 --model lstm", "--model: unknown model 'lstm'"},
-      {"forecast --input " + good + " --horizon 5 --season 24,x", "--season: 'x' is not a whole number"},
-      {"forecast --input " + good + " --horizon 5 --level 80,100", "--level: '100' is not a percentage"},
-      {"forecast --input " + good + " --horizon 5 --format xml", "--format: 'xml' is not csv or json"},
+      {"forecast --input " + good + " --horizon 5 --season 24,x",
+       "--season: 'x' is not a whole number"},
+      {"forecast --input " + good + " --horizon 5 --level 80,100",
+       "--level: '100' is not a percentage"},
+      {"forecast --input " + good + " --horizon 5 --format xml",
+       "--format: 'xml' is not csv or json"},
       {"forecast --horizon 5", "--input"},
       {"frobnicate", "subcommand"},
   };

@@ -3,9 +3,8 @@
 // Not thread-safe (CLI parsing). Tested by cli_test.cc.
 #pragma once
 
-#include <string_view>
-
 #include <CLI/CLI.hpp>
+#include <string_view>
 
 #include "prescient/core/status.h"
 

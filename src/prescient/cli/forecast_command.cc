@@ -20,7 +20,8 @@ Result<std::vector<int>> ParseIntList(const std::string& text, const char* flag)
     int v = 0;
     const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
     if (ec != std::errc() || ptr != item.data() + item.size() || v < 2) {
-      return InvalidArgumentError(std::string(flag) + ": '" + item + "' is not a whole number >= 2");
+      return InvalidArgumentError(std::string(flag) + ": '" + item +
+                                  "' is not a whole number >= 2");
     }
     out.push_back(v);
   }
@@ -61,13 +62,17 @@ int ReportError(const Status& status) {
 
 void AddForecastCommand(CLI::App& app, CommandResult& result) {
   auto flags = std::make_shared<ForecastFlags>();
-  CLI::App* cmd = app.add_subcommand("forecast", "Forecast a series: point forecast and prediction intervals.");
-  cmd->add_option("--input,-i", flags->input, "CSV with header timestamp,value ('-' for stdin)")->required();
+  CLI::App* cmd =
+      app.add_subcommand("forecast", "Forecast a series: point forecast and prediction intervals.");
+  cmd->add_option("--input,-i", flags->input, "CSV with header timestamp,value ('-' for stdin)")
+      ->required();
   cmd->add_option("--horizon,-n", flags->horizon, "Steps to forecast (>= 1)")->required();
   std::string models;
-  for (std::string_view m : forecast::ModelNames()) models += (models.empty() ? "" : "|") + std::string(m);
+  for (std::string_view m : forecast::ModelNames())
+    models += (models.empty() ? "" : "|") + std::string(m);
   cmd->add_option("--model,-m", flags->model, "Model: " + models)->default_str("auto");
-  cmd->add_option("--season", flags->season, "Seasonal periods in steps, e.g. 24,168, or 'none' (default: from the step)");
+  cmd->add_option("--season", flags->season,
+                  "Seasonal periods in steps, e.g. 24,168, or 'none' (default: from the step)");
   cmd->add_option("--level", flags->level, "Interval levels in percent")->default_str("80,95");
   cmd->add_option("--format", flags->format, "csv|json")->default_str("csv");
   cmd->add_option("--output,-o", flags->output, "Output file (default stdout)");
@@ -78,20 +83,25 @@ void AddForecastCommand(CLI::App& app, CommandResult& result) {
     o.output = flags->output;
     o.verbose = flags->verbose;
     if (flags->horizon < 1) {
-      result.exit_code = ReportError(InvalidArgumentError("--horizon must be at least 1, got " + std::to_string(flags->horizon)));
+      result.exit_code = ReportError(InvalidArgumentError("--horizon must be at least 1, got " +
+                                                          std::to_string(flags->horizon)));
       return;
     }
     if (flags->horizon > forecast::kMaxHorizon) {
-      result.exit_code = ReportError(InvalidArgumentError("--horizon " + std::to_string(flags->horizon) + " is longer than the limit of " + std::to_string(forecast::kMaxHorizon)));
+      result.exit_code = ReportError(InvalidArgumentError(
+          "--horizon " + std::to_string(flags->horizon) + " is longer than the limit of " +
+          std::to_string(forecast::kMaxHorizon)));
       return;
     }
     o.horizon = static_cast<int>(flags->horizon);
     if (forecast::MakeModel(flags->model) == nullptr) {
-      result.exit_code = ReportError(InvalidArgumentError("--model: unknown model '" + flags->model + "' (one of " + [] {
-        std::string s;
-        for (std::string_view m : forecast::ModelNames()) s += (s.empty() ? "" : ", ") + std::string(m);
-        return s;
-      }() + ")"));
+      result.exit_code = ReportError(
+          InvalidArgumentError("--model: unknown model '" + flags->model + "' (one of " + [] {
+            std::string s;
+            for (std::string_view m : forecast::ModelNames())
+              s += (s.empty() ? "" : ", ") + std::string(m);
+            return s;
+          }() + ")"));
       return;
     }
     o.model = flags->model;
@@ -114,7 +124,8 @@ void AddForecastCommand(CLI::App& app, CommandResult& result) {
     } else if (flags->format == "json") {
       o.format = app::OutputFormat::kJson;
     } else {
-      result.exit_code = ReportError(InvalidArgumentError("--format: '" + flags->format + "' is not csv or json"));
+      result.exit_code =
+          ReportError(InvalidArgumentError("--format: '" + flags->format + "' is not csv or json"));
       return;
     }
     const Status s = app::RunForecastJob(o, std::cerr);

@@ -1,8 +1,7 @@
 #include "prescient/cli/main.h"
 
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "prescient/cli/commands.h"
 

@@ -15,7 +15,7 @@ class [[nodiscard]] Result {
  public:
   // Implicit from a value or from a non-OK status, so `return value;` and
   // `return InvalidArgumentError(...)` both read naturally.
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     PRESCIENT_CHECK(!status_.ok());
   }
@@ -51,6 +51,6 @@ class [[nodiscard]] Result {
 #define PRESCIENT_ASSIGN_OR_RETURN(lhs, expr) \
   PRESCIENT_ASSIGN_OR_RETURN_IMPL_(PRESCIENT_STATUS_CONCAT_(prescient_result_, __LINE__), lhs, expr)
 #define PRESCIENT_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                                      \
-  if (!tmp.ok()) return tmp.status();                     \
+  auto tmp = (expr);                                     \
+  if (!tmp.ok()) return tmp.status();                    \
   lhs = std::move(tmp).value()

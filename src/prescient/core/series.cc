@@ -21,8 +21,12 @@ Result<Series> Series::FromPoints(std::span<const TimedValue> points) {
   std::map<int64_t, int64_t> gap_counts;
   for (size_t i = 1; i < points.size(); ++i) {
     const int64_t gap = (points[i].time - points[i - 1].time).count();
-    if (gap == 0) return InvalidArgumentError(Where(points[i], i) + ": duplicate timestamp " + FormatTimestamp(points[i].time));
-    if (gap < 0) return InvalidArgumentError(Where(points[i], i) + ": timestamp " + FormatTimestamp(points[i].time) + " is before the previous one");
+    if (gap == 0)
+      return InvalidArgumentError(Where(points[i], i) + ": duplicate timestamp " +
+                                  FormatTimestamp(points[i].time));
+    if (gap < 0)
+      return InvalidArgumentError(Where(points[i], i) + ": timestamp " +
+                                  FormatTimestamp(points[i].time) + " is before the previous one");
     ++gap_counts[gap];
   }
   // The most common gap; ties go to the smallest.
@@ -43,10 +47,10 @@ Result<Series> Series::FromPoints(std::span<const TimedValue> points) {
   for (size_t i = 0; i < points.size(); ++i) {
     const int64_t offset = (points[i].time - points.front().time).count();
     if (offset % step != 0) {
-      return InvalidArgumentError(Where(points[i], i) + ": irregular step: " +
-                                  FormatTimestamp(points[i].time) + " is not on the " +
-                                  FormatDuration(Duration(step)) + " grid that starts at " +
-                                  FormatTimestamp(points.front().time));
+      return InvalidArgumentError(Where(points[i], i) +
+                                  ": irregular step: " + FormatTimestamp(points[i].time) +
+                                  " is not on the " + FormatDuration(Duration(step)) +
+                                  " grid that starts at " + FormatTimestamp(points.front().time));
     }
     values[static_cast<size_t>(offset / step)] = points[i].value;
   }

@@ -16,18 +16,18 @@ enum class StatusCode {
   kOk = 0,
   kCancelled,
   kUnknown,
-  kInvalidArgument,    // Bad input; the message names the file, line, field or flag.
-  kDeadlineExceeded,   // Retry.
+  kInvalidArgument,   // Bad input; the message names the file, line, field or flag.
+  kDeadlineExceeded,  // Retry.
   kNotFound,
   kAlreadyExists,
   kPermissionDenied,
-  kResourceExhausted,  // Retry after backoff (429).
-  kFailedPrecondition, // The system is not in a state for this; fix it first.
-  kAborted,            // Conflict (409); re-read and retry the read-modify-write.
+  kResourceExhausted,   // Retry after backoff (429).
+  kFailedPrecondition,  // The system is not in a state for this; fix it first.
+  kAborted,             // Conflict (409); re-read and retry the read-modify-write.
   kOutOfRange,
   kUnimplemented,
-  kInternal,           // A broken invariant of ours.
-  kUnavailable,        // Retry.
+  kInternal,     // A broken invariant of ours.
+  kUnavailable,  // Retry.
   kDataLoss,
   kUnauthenticated,
 };
@@ -83,8 +83,8 @@ inline Status UnimplementedError(std::string m) {
 #define PRESCIENT_STATUS_CONCAT_(a, b) PRESCIENT_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if it is not OK.
-#define PRESCIENT_RETURN_IF_ERROR(expr)                 \
-  do {                                                  \
-    ::prescient::Status prescient_status_ = (expr);     \
+#define PRESCIENT_RETURN_IF_ERROR(expr)                    \
+  do {                                                     \
+    ::prescient::Status prescient_status_ = (expr);        \
     if (!prescient_status_.ok()) return prescient_status_; \
   } while (0)

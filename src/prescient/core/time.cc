@@ -58,8 +58,8 @@ Result<Timestamp> ParseEpoch(std::string_view text) {
     frac = whole.substr(dot + 1);
     whole = whole.substr(0, dot);
     if (!AllDigits(frac) || frac.find_first_not_of('0') != std::string_view::npos) {
-      return InvalidArgumentError("epoch seconds with a non-zero fraction: '" +
-                                  std::string(text) + "'");
+      return InvalidArgumentError("epoch seconds with a non-zero fraction: '" + std::string(text) +
+                                  "'");
     }
   }
   if (!AllDigits(whole) || whole.size() > 12) {
@@ -129,7 +129,8 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
     }
   }
   if (pos != text.size()) return bad("trailing characters");
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return Timestamp(Duration(secs));
 }
@@ -163,7 +164,8 @@ std::string FormatTimestamp(Timestamp t) {
 Result<Duration> ParseDuration(std::string_view text) {
   if (text.empty()) return InvalidArgumentError("empty duration");
   if (AllDigits(text)) {
-    if (text.size() > 12) return InvalidArgumentError("duration too long: '" + std::string(text) + "'");
+    if (text.size() > 12)
+      return InvalidArgumentError("duration too long: '" + std::string(text) + "'");
     int64_t v = 0;
     for (char c : text) v = v * 10 + (c - '0');
     if (v <= 0) return InvalidArgumentError("duration must be positive");
@@ -175,22 +177,35 @@ Result<Duration> ParseDuration(std::string_view text) {
     int64_t v = 0;
     const size_t start = pos;
     while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-      if (pos - start > 9) return InvalidArgumentError("duration too long: '" + std::string(text) + "'");
+      if (pos - start > 9)
+        return InvalidArgumentError("duration too long: '" + std::string(text) + "'");
       v = v * 10 + (text[pos++] - '0');
     }
     if (pos == start || pos >= text.size()) {
-      return InvalidArgumentError("bad duration '" + std::string(text) + "' (use e.g. 5m, 2h, 14d)");
+      return InvalidArgumentError("bad duration '" + std::string(text) +
+                                  "' (use e.g. 5m, 2h, 14d)");
     }
     const char unit = text[pos++];
     int64_t mult = 0;
     switch (unit) {
-      case 's': mult = 1; break;
-      case 'm': mult = 60; break;
-      case 'h': mult = 3600; break;
-      case 'd': mult = 86400; break;
-      case 'w': mult = 7 * 86400; break;
+      case 's':
+        mult = 1;
+        break;
+      case 'm':
+        mult = 60;
+        break;
+      case 'h':
+        mult = 3600;
+        break;
+      case 'd':
+        mult = 86400;
+        break;
+      case 'w':
+        mult = 7 * 86400;
+        break;
       default:
-        return InvalidArgumentError("bad duration unit in '" + std::string(text) + "' (s, m, h, d, w)");
+        return InvalidArgumentError("bad duration unit in '" + std::string(text) +
+                                    "' (s, m, h, d, w)");
     }
     total += v * mult;
   }

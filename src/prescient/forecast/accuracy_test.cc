@@ -1,9 +1,9 @@
 #include "prescient/forecast/accuracy.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace prescient::forecast {
 namespace {

@@ -79,12 +79,14 @@ Result<AutoSelection> AutoModel::Select(std::span<const double> history,
   }
   std::vector<size_t> order(models.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] < scores[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return scores[a] < scores[b]; });
 
   double best = scores[order[0]];
   size_t best_k = 1;
   std::vector<std::vector<double>> best_mix = sel.backtest.forecasts[order[0]];
-  for (size_t k = 2; k <= std::min<size_t>(static_cast<size_t>(options_.max_combined), order.size()); ++k) {
+  for (size_t k = 2;
+       k <= std::min<size_t>(static_cast<size_t>(options_.max_combined), order.size()); ++k) {
     std::vector<std::vector<double>> mix = MeanOf(sel.backtest, std::span(order).first(k));
     const double score = sel.backtest.MeanSymmetricError(mix);
     if (score < best) {

@@ -29,12 +29,12 @@ struct AutoOptions {
 };
 
 struct AutoSelection {
-  std::vector<size_t> chosen;    // Indices into the candidate list, best first.
-  std::string description;       // "auto: mean(mstl, sar)".
-  std::vector<std::string> chosen_names;  // Registry names of the chosen models.
-  BacktestResult backtest;       // All candidates' backtest forecasts.
+  std::vector<size_t> chosen;                        // Indices into the candidate list, best first.
+  std::string description;                           // "auto: mean(mstl, sar)".
+  std::vector<std::string> chosen_names;             // Registry names of the chosen models.
+  BacktestResult backtest;                           // All candidates' backtest forecasts.
   std::vector<std::vector<double>> chosen_backtest;  // The chosen mix, per window.
-  double score = 0;              // Mean symmetric relative error of the chosen mix.
+  double score = 0;  // Mean symmetric relative error of the chosen mix.
 };
 
 class AutoModel final : public Model {

@@ -1,10 +1,10 @@
 #include "prescient/forecast/auto_model.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace prescient::forecast {
 namespace {
@@ -53,12 +53,14 @@ TEST(AutoModelTest, ChoosesTheCandidateThatFitsTheStructure) {
   auto f = model.ForecastWithSelection(y, periods, 24, &sel);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(model.candidates()[sel.chosen[0]]->name(), "prophet");
-  for (size_t h = 0; h < 24; ++h) EXPECT_NEAR(f->mean[h], 100 + 2.0 * static_cast<double>(y.size() + h), 2.0);
+  for (size_t h = 0; h < 24; ++h)
+    EXPECT_NEAR(f->mean[h], 100 + 2.0 * static_cast<double>(y.size() + h), 2.0);
 }
 
 TEST(AutoModelTest, WithoutSeasonsComparesTrendModels) {
   std::vector<double> y(300);
-  for (size_t t = 0; t < y.size(); ++t) y[t] = 50 + 0.5 * static_cast<double>(t) + (t % 2 ? 1.0 : -1.0);
+  for (size_t t = 0; t < y.size(); ++t)
+    y[t] = 50 + 0.5 * static_cast<double>(t) + (t % 2 ? 1.0 : -1.0);
   AutoSelection sel;
   auto f = AutoModel().ForecastWithSelection(y, {}, 10, &sel);
   ASSERT_TRUE(f.ok());

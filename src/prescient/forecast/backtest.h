@@ -22,7 +22,7 @@ struct BacktestOptions {
 struct BacktestWindow {
   size_t origin = 0;  // Training uses history[0, origin); the test is [origin, origin + length).
   int length = 0;
-  double scale = 1;   // Level of the training data near the origin; errors are divided by it.
+  double scale = 1;  // Level of the training data near the origin; errors are divided by it.
 };
 
 struct BacktestResult {

@@ -22,26 +22,26 @@ inline constexpr int kMaxHorizonToHistoryRatio = 10;
 inline const std::vector<double> kDefaultLevels = {80, 95};
 
 struct ForecastOptions {
-  std::string model = "auto";     // registry.h names.
-  std::vector<int> periods;       // Seasonal periods in steps; may be empty.
-  int horizon = 0;                // Steps ahead, >= 1.
+  std::string model = "auto";                   // registry.h names.
+  std::vector<int> periods;                     // Seasonal periods in steps; may be empty.
+  int horizon = 0;                              // Steps ahead, >= 1.
   std::vector<double> levels = kDefaultLevels;  // Interval levels in percent, in (0, 100).
   BacktestOptions backtest;
 };
 
 struct Forecast {
   std::vector<double> mean;
-  std::vector<Band> bands;          // One per level, in the order asked.
-  std::string model;                // What was fitted.
-  std::string interval_method;      // "conformal(4 windows)" or "gaussian(model sd)".
-  std::vector<std::string> notes;   // Fallbacks and dropped seasons, for stderr.
+  std::vector<Band> bands;         // One per level, in the order asked.
+  std::string model;               // What was fitted.
+  std::string interval_method;     // "conformal(4 windows)" or "gaussian(model sd)".
+  std::vector<std::string> notes;  // Fallbacks and dropped seasons, for stderr.
 };
 
 // What a full forecast decided and can lend to the next forecasts of the same series: the
 // models used (auto's choice) and the out-of-sample errors its intervals rest on.
 struct Calibration {
-  std::vector<std::string> models;  // Registry names; the forecast is their mean.
-  std::vector<int> periods;         // The seasons that were usable.
+  std::vector<std::string> models;                 // Registry names; the forecast is their mean.
+  std::vector<int> periods;                        // The seasons that were usable.
   std::vector<std::vector<double>> scaled_errors;  // Empty: Gaussian bands.
 };
 

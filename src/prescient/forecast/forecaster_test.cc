@@ -1,10 +1,10 @@
 #include "prescient/forecast/forecaster.h"
 
-#include <cmath>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
 
 #include "prescient/forecast/missing.h"
 #include "prescient/forecast/registry.h"
@@ -16,7 +16,9 @@ using ::testing::HasSubstr;
 
 std::vector<double> Seasonal(int n) {
   std::vector<double> y(static_cast<size_t>(n));
-  for (int t = 0; t < n; ++t) y[static_cast<size_t>(t)] = 100 + 30 * std::sin(2 * M_PI * t / 24) + 10 * std::sin(2 * M_PI * t / 168);
+  for (int t = 0; t < n; ++t)
+    y[static_cast<size_t>(t)] =
+        100 + 30 * std::sin(2 * M_PI * t / 24) + 10 * std::sin(2 * M_PI * t / 168);
   return y;
 }
 
@@ -100,7 +102,8 @@ TEST(ForecasterTest, BadOptionsAreNamed) {
     EXPECT_THAT(f.status().message(), HasSubstr(c.message));
   }
   const std::vector<double> missing(10, NAN);
-  EXPECT_THAT(ForecastValues(missing, ForecastOptions{.horizon = 2}).status().message(), HasSubstr("all values are missing"));
+  EXPECT_THAT(ForecastValues(missing, ForecastOptions{.horizon = 2}).status().message(),
+              HasSubstr("all values are missing"));
 }
 
 TEST(ForecasterTest, TinyHistoryUsesModelErrorsForIntervals) {
@@ -139,12 +142,14 @@ TEST(ForecasterTest, EveryModelSurvivesDegenerateHistories) {
   cases.push_back({"spike", spike});
   for (const auto& [label, y] : cases) {
     for (std::string_view name : ModelNames()) {
-      auto f = ForecastValues(y, ForecastOptions{.model = std::string(name), .periods = {24, 168}, .horizon = 30});
+      auto f = ForecastValues(
+          y, ForecastOptions{.model = std::string(name), .periods = {24, 168}, .horizon = 30});
       ASSERT_TRUE(f.ok()) << label << " " << name << ": " << f.status().ToString();
       for (size_t h = 0; h < f->mean.size(); ++h) {
         ASSERT_TRUE(std::isfinite(f->mean[h])) << label << " " << name;
         for (const Band& b : f->bands) {
-          ASSERT_TRUE(std::isfinite(b.lower[h]) && std::isfinite(b.upper[h])) << label << " " << name;
+          ASSERT_TRUE(std::isfinite(b.lower[h]) && std::isfinite(b.upper[h]))
+              << label << " " << name;
           ASSERT_LE(b.lower[h], b.upper[h]) << label << " " << name;
         }
       }

@@ -16,7 +16,7 @@ double NormalQuantile(double p) {
                                  -1.328068155288572e+01};
   static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
                                  -2.400758277161838e+00, -2.549732539343734e+00,
-                                 4.374664141464968e+00, 2.938163982698783e+00};
+                                 4.374664141464968e+00,  2.938163982698783e+00};
   static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
                                  2.445134137142996e+00, 3.754408661907416e+00};
   if (p <= 0) return -INFINITY;
@@ -77,7 +77,8 @@ std::vector<Band> ConformalBands(const std::vector<std::vector<double>>& scaled_
         band.upper[h] = mean[h] + width;
         band.lower[h] = mean[h] - width;
       } else {
-        const double grown = width * std::sqrt(static_cast<double>(h + 1) / static_cast<double>(reach));
+        const double grown =
+            width * std::sqrt(static_cast<double>(h + 1) / static_cast<double>(reach));
         band.upper[h] = mean[h] + grown;
         band.lower[h] = mean[h] - grown;
       }

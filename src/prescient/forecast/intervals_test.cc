@@ -1,9 +1,9 @@
 #include "prescient/forecast/intervals.h"
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "prescient/forecast/backtest.h"
 #include "prescient/forecast/naive.h"
@@ -65,7 +65,8 @@ TEST(IntervalsTest, ConformalCoverageIsCloseToNominalOnRandomWalks) {
     ASSERT_TRUE(bt.ok());
     auto f = model.Forecast(history, {}, 10);
     const double levels[] = {80};
-    auto bands = ConformalBands(bt->ScaledErrors(bt->forecasts[0]), f->mean, LevelScale(history, {}), levels);
+    auto bands = ConformalBands(bt->ScaledErrors(bt->forecasts[0]), f->mean,
+                                LevelScale(history, {}), levels);
     for (size_t h = 0; h < 10; ++h) {
       const double actual = y[history.size() + h];
       inside += actual >= bands[0].lower[h] && actual <= bands[0].upper[h];

@@ -40,9 +40,10 @@ class Model {
   // Forecasts from several origins of one history at once: result[k] is what
   // Forecast(history.first(origins[k]), periods, horizon) returns. Backtests call this; a
   // model that can share work between origins overrides it (the default just loops).
-  virtual Result<std::vector<ModelForecast>> ForecastFromOrigins(
-      std::span<const double> history, std::span<const int> periods,
-      std::span<const size_t> origins, int horizon) const {
+  virtual Result<std::vector<ModelForecast>> ForecastFromOrigins(std::span<const double> history,
+                                                                 std::span<const int> periods,
+                                                                 std::span<const size_t> origins,
+                                                                 int horizon) const {
     std::vector<ModelForecast> out;
     for (size_t origin : origins) {
       Result<ModelForecast> f = Forecast(history.first(origin), periods, horizon);

@@ -60,7 +60,8 @@ Result<ModelForecast> SeasonalNaiveModel::Forecast(std::span<const double> histo
   out.mean.resize(static_cast<size_t>(horizon));
   for (int h = 0; h < horizon; ++h) {
     // Index n + h - m*k with the smallest k that is < n.
-    const size_t back = static_cast<size_t>(m) * (static_cast<size_t>(h) / static_cast<size_t>(m) + 1);
+    const size_t back =
+        static_cast<size_t>(m) * (static_cast<size_t>(h) / static_cast<size_t>(m) + 1);
     out.mean[static_cast<size_t>(h)] = history[n + static_cast<size_t>(h) - back];
   }
   // Seasonal random walk: sd of lag-m differences times sqrt(seasons ahead).
@@ -69,7 +70,9 @@ Result<ModelForecast> SeasonalNaiveModel::Forecast(std::span<const double> histo
     const double d = history[t] - history[t - static_cast<size_t>(m)];
     sum_sq += d * d;
   }
-  const double sigma = n > static_cast<size_t>(m) ? std::sqrt(sum_sq / static_cast<double>(n - static_cast<size_t>(m))) : 0.0;
+  const double sigma = n > static_cast<size_t>(m)
+                           ? std::sqrt(sum_sq / static_cast<double>(n - static_cast<size_t>(m)))
+                           : 0.0;
   out.sd.resize(static_cast<size_t>(horizon));
   for (int h = 0; h < horizon; ++h) out.sd[static_cast<size_t>(h)] = sigma * std::sqrt(h / m + 1.0);
   out.description = "SeasonalNaive(" + std::to_string(m) + ")";
@@ -95,7 +98,8 @@ Result<ModelForecast> Naive2Model::Forecast(std::span<const double> history,
   ModelForecast out;
   out.mean.resize(static_cast<size_t>(horizon));
   for (int h = 0; h < horizon; ++h) {
-    out.mean[static_cast<size_t>(h)] = level * index[(n + static_cast<size_t>(h)) % static_cast<size_t>(m)];
+    out.mean[static_cast<size_t>(h)] =
+        level * index[(n + static_cast<size_t>(h)) % static_cast<size_t>(m)];
   }
   out.sd = RandomWalkSd(history, horizon);
   out.description = "Naive2(" + std::to_string(m) + ")";

@@ -1,9 +1,9 @@
 #include "prescient/forecast/naive.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "prescient/forecast/seasonality.h"
 
@@ -12,7 +12,9 @@ namespace {
 
 std::vector<double> Seasonal(int n, int period, double level = 100) {
   std::vector<double> y(static_cast<size_t>(n));
-  for (int t = 0; t < n; ++t) y[static_cast<size_t>(t)] = level + 10 * std::sin(2 * M_PI * t / period) + (t % period == 0 ? 5 : 0);
+  for (int t = 0; t < n; ++t)
+    y[static_cast<size_t>(t)] =
+        level + 10 * std::sin(2 * M_PI * t / period) + (t % period == 0 ? 5 : 0);
   return y;
 }
 
@@ -21,12 +23,15 @@ TEST(NaiveTest, SeasonalNaiveRepeatsLastSeasonExactly) {
   const int periods[] = {12};
   auto f = SeasonalNaiveModel().Forecast(y, periods, 30);
   ASSERT_TRUE(f.ok());
-  for (int h = 0; h < 30; ++h) EXPECT_NEAR(f->mean[static_cast<size_t>(h)], Seasonal(130, 12)[static_cast<size_t>(100 + h)], 1e-9);
+  for (int h = 0; h < 30; ++h)
+    EXPECT_NEAR(f->mean[static_cast<size_t>(h)], Seasonal(130, 12)[static_cast<size_t>(100 + h)],
+                1e-9);
 }
 
 TEST(NaiveTest, SeasonalNaiveLongUsesTheLongestPeriod) {
   std::vector<double> y(400);
-  for (size_t t = 0; t < y.size(); ++t) y[t] = static_cast<double>(t % 7) + 10 * static_cast<double>((t / 7) % 3 == 0);
+  for (size_t t = 0; t < y.size(); ++t)
+    y[t] = static_cast<double>(t % 7) + 10 * static_cast<double>((t / 7) % 3 == 0);
   const int periods[] = {7, 21};
   auto f = SeasonalNaiveModel({.use_longest_period = true}).Forecast(y, periods, 21);
   ASSERT_TRUE(f.ok());
@@ -54,7 +59,8 @@ TEST(NaiveTest, Naive2AdjustsSeasonalDataAndIgnoresNonSeasonal) {
   for (size_t h = 0; h < 24; ++h) EXPECT_NEAR(f->mean[h], y[y.size() - 24 + h], 1.0);
 
   std::vector<double> flat(200);
-  for (size_t t = 0; t < flat.size(); ++t) flat[t] = 50 + static_cast<double>((t * 7919) % 13) / 13.0;
+  for (size_t t = 0; t < flat.size(); ++t)
+    flat[t] = 50 + static_cast<double>((t * 7919) % 13) / 13.0;
   auto g = Naive2Model().Forecast(flat, periods, 5);
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(g->description, "Naive2(not seasonal)");

@@ -4,9 +4,8 @@
 // Not thread-safe (owns its workspaces; one per fit). Tested by prophet_test.cc.
 #pragma once
 
-#include <memory>
-
 #include <Eigen/Dense>
+#include <memory>
 
 namespace prescient::forecast {
 

@@ -70,8 +70,6 @@
 
 #include "prescient/forecast/prophet.h"
 
-#include "prescient/forecast/penalised_least_squares.h"
-
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
@@ -79,6 +77,8 @@
 #include <numbers>
 #include <string>
 #include <utility>
+
+#include "prescient/forecast/penalised_least_squares.h"
 
 namespace prescient::forecast {
 namespace {

@@ -22,10 +22,9 @@
 // back-transforming log forecasts gives the median, not the mean.
 #include "prescient/forecast/seasonal_ar.h"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-
-#include <Eigen/Dense>
 
 #include "prescient/forecast/naive.h"
 
@@ -45,7 +44,8 @@ struct Design {
 size_t FirstOrigin(const Design& d, int h) {
   const int k = (h + d.m - 1) / d.m;
   int need = std::max(d.m * (k + 1) - h, 2 * d.m - 1);
-  if (d.long_lags > 0) need = std::max(need, d.big * ((h + d.big - 1) / d.big + d.long_lags - 1) - h);
+  if (d.long_lags > 0)
+    need = std::max(need, d.big * ((h + d.big - 1) / d.big + d.long_lags - 1) - h);
   return static_cast<size_t>(std::max(need, 0));
 }
 
@@ -85,7 +85,8 @@ Design ChooseDesign(size_t n, std::span<const int> periods, int horizon) {
     }
     if (d.big > 0) {
       // A second long lag once there are enough long cycles to learn its weight.
-      d.long_lags = n >= 5 * static_cast<size_t>(d.big) + static_cast<size_t>(horizon) ? kMaxLongLags : 1;
+      d.long_lags =
+          n >= 5 * static_cast<size_t>(d.big) + static_cast<size_t>(horizon) ? kMaxLongLags : 1;
     }
   }
   if (d.m == 0 ||
@@ -104,7 +105,8 @@ bool SameDesign(const Design& a, const Design& b) {
 void FitGroup(std::span<const double> history, const Design& d, bool use_log, double ridge,
               std::span<const size_t> origins, std::vector<size_t> group, int horizon,
               std::vector<ModelForecast>& out) {
-  std::sort(group.begin(), group.end(), [&](size_t a, size_t b) { return origins[a] < origins[b]; });
+  std::sort(group.begin(), group.end(),
+            [&](size_t a, size_t b) { return origins[a] < origins[b]; });
   const size_t n = origins[group.back()];  // The longest prefix of the group.
   // Any positive scale gives the same forecast (the fit is scale-equivariant, the ridge
   // relative); the longest prefix's max keeps values near 1.
@@ -200,8 +202,8 @@ Result<ModelForecast> SeasonalArModel::Forecast(std::span<const double> history,
 }
 
 Result<std::vector<ModelForecast>> SeasonalArModel::ForecastFromOrigins(
-    std::span<const double> history, std::span<const int> periods,
-    std::span<const size_t> origins, int horizon) const {
+    std::span<const double> history, std::span<const int> periods, std::span<const size_t> origins,
+    int horizon) const {
   std::vector<ModelForecast> out(origins.size());
   // The log transform needs a positive prefix: every prefix up to the first non-positive
   // value qualifies.
@@ -213,7 +215,8 @@ Result<std::vector<ModelForecast>> SeasonalArModel::ForecastFromOrigins(
     if (done[k]) continue;
     const Design d = ChooseDesign(origins[k], periods, horizon);
     if (d.m == 0) {
-      Result<ModelForecast> f = SeasonalNaiveModel().Forecast(history.first(origins[k]), periods, horizon);
+      Result<ModelForecast> f =
+          SeasonalNaiveModel().Forecast(history.first(origins[k]), periods, horizon);
       if (!f.ok()) return f.status();
       f->notes.push_back("sar: history too short for the lag regression; used seasonal naive");
       out[k] = std::move(f).value();

@@ -1,10 +1,10 @@
 #include "prescient/forecast/seasonal_ar.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "prescient/forecast/accuracy.h"
 #include "prescient/forecast/naive.h"
@@ -31,7 +31,8 @@ TEST(SeasonalArTest, PureSeasonalSignalIsForecastExactly) {
   const int periods[] = {24, 168};
   auto f = SeasonalArModel().Forecast(history, periods, 48);
   ASSERT_TRUE(f.ok());
-  for (size_t h = 0; h < 48; ++h) EXPECT_NEAR(f->mean[h], y[history.size() + h], 1e-3 * y[history.size() + h]);
+  for (size_t h = 0; h < 48; ++h)
+    EXPECT_NEAR(f->mean[h], y[history.size() + h], 1e-3 * y[history.size() + h]);
 }
 
 TEST(SeasonalArTest, BeatsSeasonalNaiveOnNoisyWeeklyTraffic) {
@@ -77,10 +78,12 @@ TEST(SeasonalArTest, ShortOrNonPositiveHistoryStillForecasts) {
   EXPECT_FALSE(f->notes.empty());
 
   std::vector<double> signed_data(500);
-  for (size_t t = 0; t < signed_data.size(); ++t) signed_data[t] = std::sin(2 * M_PI * static_cast<double>(t) / 24);
+  for (size_t t = 0; t < signed_data.size(); ++t)
+    signed_data[t] = std::sin(2 * M_PI * static_cast<double>(t) / 24);
   auto g = SeasonalArModel().Forecast(signed_data, periods, 24);
   ASSERT_TRUE(g.ok());
-  for (size_t h = 0; h < 24; ++h) EXPECT_NEAR(g->mean[h], std::sin(2 * M_PI * static_cast<double>(500 + h) / 24), 1e-3);
+  for (size_t h = 0; h < 24; ++h)
+    EXPECT_NEAR(g->mean[h], std::sin(2 * M_PI * static_cast<double>(500 + h) / 24), 1e-3);
 }
 
 }  // namespace

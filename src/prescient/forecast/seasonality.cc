@@ -27,7 +27,8 @@ bool IsSeasonal(std::span<const double> y, int period) {
   if (period < 2 || y.size() < 3 * static_cast<size_t>(period)) return false;
   const std::vector<double> r = Autocorrelation(y, period);
   double sum_sq = 0;
-  for (int k = 1; k < period; ++k) sum_sq += r[static_cast<size_t>(k - 1)] * r[static_cast<size_t>(k - 1)];
+  for (int k = 1; k < period; ++k)
+    sum_sq += r[static_cast<size_t>(k - 1)] * r[static_cast<size_t>(k - 1)];
   const double limit = 1.645 / std::sqrt(static_cast<double>(y.size())) * std::sqrt(1 + 2 * sum_sq);
   return std::abs(r[static_cast<size_t>(period - 1)]) > limit;
 }

@@ -13,7 +13,8 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -62,9 +63,11 @@ Result<Series> ParseSeriesCsv(std::string_view text, std::string_view source) {
     pos = end + 1;
     ++line_no;
     if (line.size() > kMaxCsvLineBytes) {
-      return LineError(source, line_no, "line longer than " + std::to_string(kMaxCsvLineBytes) + " bytes");
+      return LineError(source, line_no,
+                       "line longer than " + std::to_string(kMaxCsvLineBytes) + " bytes");
     }
-    if (line.find('\0') != std::string_view::npos) return LineError(source, line_no, "NUL byte in line");
+    if (line.find('\0') != std::string_view::npos)
+      return LineError(source, line_no, "NUL byte in line");
     line = Trim(line);
     if (line.empty()) continue;
     if (!header_seen) {
@@ -72,7 +75,8 @@ Result<Series> ParseSeriesCsv(std::string_view text, std::string_view source) {
       const size_t comma = line.find(',');
       if (comma == std::string_view::npos || Trim(line.substr(0, comma)) != "timestamp" ||
           Trim(line.substr(comma + 1)) != "value") {
-        return LineError(source, line_no, "bad header " + Quote(line) + ": expected 'timestamp,value'");
+        return LineError(source, line_no,
+                         "bad header " + Quote(line) + ": expected 'timestamp,value'");
       }
       continue;
     }
@@ -90,15 +94,19 @@ Result<Series> ParseSeriesCsv(std::string_view text, std::string_view source) {
     Result<double> value = ParseValue(value_field);
     if (!value.ok()) return LineError(source, line_no, value.status().message());
     if (!points.empty() && *ts <= points.back().time) {
-      return LineError(source, line_no,
-                       (*ts == points.back().time ? "duplicate timestamp " : "out-of-order timestamp ") +
-                           FormatTimestamp(*ts) + " (previous line has " +
-                           FormatTimestamp(points.back().time) + ")");
+      return LineError(
+          source, line_no,
+          (*ts == points.back().time ? "duplicate timestamp " : "out-of-order timestamp ") +
+              FormatTimestamp(*ts) + " (previous line has " + FormatTimestamp(points.back().time) +
+              ")");
     }
     points.push_back({*ts, *value, line_no});
   }
-  if (!header_seen) return InvalidArgumentError(std::string(source) + ": empty file (expected a 'timestamp,value' header)");
-  if (points.empty()) return InvalidArgumentError(std::string(source) + ": no data rows after the header");
+  if (!header_seen)
+    return InvalidArgumentError(std::string(source) +
+                                ": empty file (expected a 'timestamp,value' header)");
+  if (points.empty())
+    return InvalidArgumentError(std::string(source) + ": no data rows after the header");
   Result<Series> series = Series::FromPoints(points);
   if (!series.ok()) return series.status().WithContext(source);
   if (series->CountMissing() == series->size()) {

@@ -9,7 +9,9 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(SeriesCsvTest, ParsesIsoAndEpoch) {
-  auto s = ParseSeriesCsv("timestamp,value\n2014-07-01T00:00:00Z,1\n2014-07-01T02:00:00+01:00,2\n1404180000,3.5\n", "f.csv");
+  auto s = ParseSeriesCsv(
+      "timestamp,value\n2014-07-01T00:00:00Z,1\n2014-07-01T02:00:00+01:00,2\n1404180000,3.5\n",
+      "f.csv");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->size(), 3u);
   EXPECT_EQ(s->step(), Duration(3600));

@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "prescient/scaling/oracle_policy.h"
 #include "prescient/scaling/predictive_policy.h"
@@ -21,7 +21,9 @@ class FakeTarget final : public ScalingTarget {
   Series LoadHistory(Duration lookback) const override {
     const int64_t end = (now - minutes_.start()).count() / 60;
     const int64_t begin = std::max<int64_t>(0, end - lookback.count() / 60);
-    return minutes_.Slice(static_cast<size_t>(begin), static_cast<size_t>(std::min<int64_t>(end, static_cast<int64_t>(minutes_.size()))));
+    return minutes_.Slice(
+        static_cast<size_t>(begin),
+        static_cast<size_t>(std::min<int64_t>(end, static_cast<int64_t>(minutes_.size()))));
   }
   int Replicas() const override { return replicas; }
   int ReadyReplicas() const override { return replicas; }
@@ -106,7 +108,8 @@ TEST(OraclePolicyTest, NeverLowersTheFloorWithoutAPlan) {
 TEST(PredictivePolicyTest, ForecastsFromThePastOnlyAndSizesToTheUpperBound) {
   // Three days of a daily cycle; the policy at day 2 must plan the next two hours.
   std::vector<double> rps(3 * 1440);
-  for (size_t i = 0; i < rps.size(); ++i) rps[i] = 500 + 400 * std::sin(2 * M_PI * static_cast<double>(i) / 1440);
+  for (size_t i = 0; i < rps.size(); ++i)
+    rps[i] = 500 + 400 * std::sin(2 * M_PI * static_cast<double>(i) / 1440);
   PredictiveOptions o;
   o.schedule.capacity_rps = 100;
   PredictivePolicy p(o);

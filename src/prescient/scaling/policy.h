@@ -16,10 +16,10 @@ namespace prescient::scaling {
 
 // What a forecasting policy reports about its own forecasts.
 struct ForecastAccuracy {
-  int forecasts = 0;    // Forecasts made.
-  int points = 0;       // Forecast points scored against what happened.
-  double mape = std::numeric_limits<double>::quiet_NaN();  // Percent.
-  double over_prediction_rate = std::numeric_limits<double>::quiet_NaN();   // Share of points.
+  int forecasts = 0;  // Forecasts made.
+  int points = 0;     // Forecast points scored against what happened.
+  double mape = std::numeric_limits<double>::quiet_NaN();                  // Percent.
+  double over_prediction_rate = std::numeric_limits<double>::quiet_NaN();  // Share of points.
   double under_prediction_rate = std::numeric_limits<double>::quiet_NaN();
   double upper_coverage = std::numeric_limits<double>::quiet_NaN();  // Actual <= upper bound.
 };

@@ -40,7 +40,8 @@ double BucketValue(const Series& minutes, Timestamp from, Duration bucket, bool 
     sum = peak ? std::max(sum, v) : sum + v;
     ++count;
   }
-  if (peak && count > 0 && first >= 0 && first + n <= static_cast<int64_t>(minutes.size())) return sum;
+  if (peak && count > 0 && first >= 0 && first + n <= static_cast<int64_t>(minutes.size()))
+    return sum;
   return count > 0 && first >= 0 && first + n <= static_cast<int64_t>(minutes.size())
              ? sum / count
              : std::numeric_limits<double>::quiet_NaN();
@@ -48,7 +49,8 @@ double BucketValue(const Series& minutes, Timestamp from, Duration bucket, bool 
 
 }  // namespace
 
-PredictivePolicy::PredictivePolicy(PredictiveOptions options) : ScheduledPolicy(options.schedule), options_(options) {}
+PredictivePolicy::PredictivePolicy(PredictiveOptions options)
+    : ScheduledPolicy(options.schedule), options_(options) {}
 
 Status PredictivePolicy::Refresh(ScalingTarget& target) {
   const Timestamp now = target.Now();
@@ -137,7 +139,8 @@ ForecastAccuracy PredictivePolicy::Accuracy(const Series& actual) const {
   int covered = 0;
   for (const Made& m : made_) {
     for (size_t i = 0; i < m.mean.size(); ++i) {
-      const double real = BucketValue(actual, m.start + options_.bucket * static_cast<int64_t>(i), options_.bucket, options_.peak);
+      const double real = BucketValue(actual, m.start + options_.bucket * static_cast<int64_t>(i),
+                                      options_.bucket, options_.peak);
       if (std::isnan(real)) continue;
       a.push_back(real);
       f.push_back(m.mean[i]);

@@ -51,16 +51,16 @@ class PredictivePolicy final : public ScheduledPolicy {
 
  private:
   struct Made {
-    Timestamp start;             // Of the first bucket.
-    std::vector<double> mean;    // One per bucket.
+    Timestamp start;           // Of the first bucket.
+    std::vector<double> mean;  // One per bucket.
     std::vector<double> upper;
   };
   Status Forecast(ScalingTarget& target, Timestamp now);
   void UpdateCurrent(Timestamp now);
 
   PredictiveOptions options_;
-  std::vector<Made> made_;        // Every forecast, for accuracy.
-  std::vector<int> plan_;         // Pods per bucket of the latest forecast.
+  std::vector<Made> made_;  // Every forecast, for accuracy.
+  std::vector<int> plan_;   // Pods per bucket of the latest forecast.
   Timestamp next_refresh_{};
   std::optional<forecast::Calibration> calibration_;
   Timestamp next_reselect_{};

@@ -20,7 +20,7 @@ class ScalingTarget {
   // whole minute before Now()). Never the future.
   virtual Series LoadHistory(Duration lookback) const = 0;
 
-  virtual int Replicas() const = 0;        // The Deployment's spec.replicas.
+  virtual int Replicas() const = 0;  // The Deployment's spec.replicas.
   virtual int ReadyReplicas() const = 0;
   virtual bool HasHpa() const = 0;
   virtual int HpaMinReplicas() const = 0;  // 0 when there is no HPA.

@@ -26,7 +26,8 @@ Status ScheduledPolicy::Tick(ScalingTarget& target) {
     // Room for what the coming peak needs beyond the pods already there. Past the
     // plan's end the placeholders stay as they are.
     if (ahead.has_value()) {
-      PRESCIENT_RETURN_IF_ERROR(target.SetPlaceholderReplicas(std::max(0, *ahead - std::max(*floor, target.Replicas()))));
+      PRESCIENT_RETURN_IF_ERROR(
+          target.SetPlaceholderReplicas(std::max(0, *ahead - std::max(*floor, target.Replicas()))));
     }
   }
   return refreshed;

@@ -19,13 +19,13 @@
 
 namespace prescient::scaling {
 
-inline constexpr Duration kDefaultLead{300};             // 120 s start-up + 180 s provisioning.
-inline constexpr Duration kDefaultPlaceholderLead{1800}; // MISSION.md: scale 30 min before.
+inline constexpr Duration kDefaultLead{300};              // 120 s start-up + 180 s provisioning.
+inline constexpr Duration kDefaultPlaceholderLead{1800};  // MISSION.md: scale 30 min before.
 
 struct ScheduleOptions {
   double capacity_rps = 0;
   int min_replicas = kDefaultMinReplicas;
-  double target_utilization = 0.7;   // For the initial HPA-like size.
+  double target_utilization = 0.7;  // For the initial HPA-like size.
   Duration lead = kDefaultLead;
   Duration placeholder_lead = kDefaultPlaceholderLead;
   bool placeholders = true;

@@ -68,8 +68,8 @@ NodeId ClusterState::LaunchNode(const InstanceType& type, CapacityType capacity,
   n.type = &type;
   n.capacity_type = capacity;
   n.zone = zone;
-  n.usd_per_hour = type.on_demand_usd_per_hour *
-                   (capacity == CapacityType::kSpot ? kSpotPriceFraction : 1.0);
+  n.usd_per_hour =
+      type.on_demand_usd_per_hour * (capacity == CapacityType::kSpot ? kSpotPriceFraction : 1.0);
   n.allocatable_millicores = type.AllocatableMillicores();
   n.allocatable_memory_bytes = type.AllocatableMemoryBytes();
   n.max_pods = type.max_pods;
@@ -175,7 +175,8 @@ void ClusterState::AdvancePods(Timestamp now) {
     }
   }
   if (any_gone) {
-    std::erase_if(pods_, [&](const Pod& p) { return p.deletion_at.has_value() && now >= p.gone_at; });
+    std::erase_if(pods_,
+                  [&](const Pod& p) { return p.deletion_at.has_value() && now >= p.gone_at; });
   }
 }
 

@@ -17,12 +17,12 @@
 
 namespace prescient::sim {
 
-inline constexpr Duration kDefaultStartupMin{30};    // MISSION.md section 1: 30 s to 2 min.
+inline constexpr Duration kDefaultStartupMin{30};  // MISSION.md section 1: 30 s to 2 min.
 inline constexpr Duration kDefaultStartupMax{120};
 inline constexpr Duration kDefaultProvisionMin{60};  // Karpenter: 1 to 3 min more.
 inline constexpr Duration kDefaultProvisionMax{180};
 inline constexpr Duration kDefaultConsolidateAfter{30};
-inline constexpr Duration kSpotNotice{120};          // EC2's two-minute warning.
+inline constexpr Duration kSpotNotice{120};  // EC2's two-minute warning.
 
 struct ClusterOptions {
   Duration startup_min = kDefaultStartupMin;

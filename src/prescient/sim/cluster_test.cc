@@ -3,15 +3,16 @@
 // order) and the eviction API with PodDisruptionBudgets; Toleration matching.
 // Hand-built scenarios: every pod and node is placed explicitly, times are fixed.
 
+#include "prescient/sim/cluster.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "prescient/sim/cluster.h"
 #include "prescient/sim/instance_types.h"
 #include "prescient/sim/objects.h"
 
@@ -65,8 +66,8 @@ TEST(ClusterTest, PodTurnsReadyAfterStartupDelayWithinBounds) {
   o.startup_min = Duration(30);
   o.startup_max = Duration(120);
   ClusterState c(o, /*seed=*/7);
-  const NodeId n = c.LaunchNode(*FindInstanceType("m5.4xlarge"), CapacityType::kOnDemand,
-                                "zone-a", kT0, Duration(0));
+  const NodeId n = c.LaunchNode(*FindInstanceType("m5.4xlarge"), CapacityType::kOnDemand, "zone-a",
+                                kT0, Duration(0));
   const DeploymentId d = c.AddDeployment(App("web", 12));
   c.Reconcile(kT0);
   ASSERT_EQ(c.pods().size(), 12u);

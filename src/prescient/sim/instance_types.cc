@@ -9,10 +9,10 @@ namespace {
 constexpr int64_t kMiB = 1024 * 1024;
 
 constexpr std::array kTypes = {
-    InstanceType{"c5.large", 2, 4, 29, 0.085},    InstanceType{"m5.large", 2, 8, 29, 0.096},
-    InstanceType{"r5.large", 2, 16, 29, 0.126},   InstanceType{"c5.xlarge", 4, 8, 58, 0.17},
-    InstanceType{"m5.xlarge", 4, 16, 58, 0.192},  InstanceType{"r5.xlarge", 4, 32, 58, 0.252},
-    InstanceType{"c5.2xlarge", 8, 16, 58, 0.34},  InstanceType{"m5.2xlarge", 8, 32, 58, 0.384},
+    InstanceType{"c5.large", 2, 4, 29, 0.085},     InstanceType{"m5.large", 2, 8, 29, 0.096},
+    InstanceType{"r5.large", 2, 16, 29, 0.126},    InstanceType{"c5.xlarge", 4, 8, 58, 0.17},
+    InstanceType{"m5.xlarge", 4, 16, 58, 0.192},   InstanceType{"r5.xlarge", 4, 32, 58, 0.252},
+    InstanceType{"c5.2xlarge", 8, 16, 58, 0.34},   InstanceType{"m5.2xlarge", 8, 32, 58, 0.384},
     InstanceType{"c5.4xlarge", 16, 32, 234, 0.68}, InstanceType{"m5.4xlarge", 16, 64, 234, 0.768},
 };
 

@@ -18,7 +18,7 @@ struct InstanceType {
   std::string_view name;
   int vcpu = 0;
   double memory_gib = 0;
-  int max_pods = 0;              // EKS' ENI-based limit for the type.
+  int max_pods = 0;  // EKS' ENI-based limit for the type.
   double on_demand_usd_per_hour = 0;
 
   // What the kubelet leaves for pods: EKS' reservation formula, simplified to its two

@@ -54,12 +54,12 @@ struct Node {
   int max_pods = 0;
 
   Timestamp launched_at{};
-  Timestamp ready_at{};     // When the kubelet reports Ready (launch + provisioning delay).
+  Timestamp ready_at{};  // When the kubelet reports Ready (launch + provisioning delay).
   bool ready = false;
   bool unschedulable = false;  // spec.unschedulable (cordon).
   std::vector<Taint> taints;
-  std::optional<Timestamp> empty_since;       // For consolidation.
-  std::optional<Timestamp> interruption_at;   // Spot: when the instance is reclaimed.
+  std::optional<Timestamp> empty_since;      // For consolidation.
+  std::optional<Timestamp> interruption_at;  // Spot: when the instance is reclaimed.
   bool deleted = false;
   Timestamp deleted_at{};
 
@@ -78,7 +78,7 @@ struct Node {
 struct PodTemplate {
   int cpu_request_millicores = 1000;
   int64_t memory_request_bytes = int64_t{2} << 30;
-  int priority = 0;                   // From the PriorityClass.
+  int priority = 0;  // From the PriorityClass.
   std::vector<Toleration> tolerations;
   int64_t termination_grace_seconds = 30;
 };
@@ -89,14 +89,14 @@ struct Pod {
   DeploymentId deployment = 0;
   PodTemplate spec;
   Timestamp created_at{};
-  NodeId node = kNoNode;               // spec.nodeName; kNoNode while Pending unscheduled.
-  NodeId nominated_node = kNoNode;     // A launching node the provisioner made room on.
-  std::optional<Timestamp> started_at; // status.startTime: bound and containers starting.
-  Timestamp ready_at{};                // When readiness will pass (valid once started).
+  NodeId node = kNoNode;                // spec.nodeName; kNoNode while Pending unscheduled.
+  NodeId nominated_node = kNoNode;      // A launching node the provisioner made room on.
+  std::optional<Timestamp> started_at;  // status.startTime: bound and containers starting.
+  Timestamp ready_at{};                 // When readiness will pass (valid once started).
   bool ready = false;
-  Timestamp ready_transition{};        // The Ready condition's lastTransitionTime.
+  Timestamp ready_transition{};          // The Ready condition's lastTransitionTime.
   std::optional<Timestamp> deletion_at;  // metadata.deletionTimestamp.
-  Timestamp gone_at{};                 // deletion + grace: resources released then.
+  Timestamp gone_at{};                   // deletion + grace: resources released then.
 
   bool Active() const { return !deletion_at.has_value(); }
   bool Serving() const { return ready && !deletion_at.has_value(); }

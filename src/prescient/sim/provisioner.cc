@@ -74,8 +74,7 @@ const InstanceType* Provisioner::ChooseType(std::span<const std::pair<int, int64
       if (all_fit == nullptr || price < all_fit->on_demand_usd_per_hour * factor) all_fit = &t;
     }
     const double per_pod = price / n;
-    if (per_pod < best_per_pod_price ||
-        (per_pod == best_per_pod_price && n > best_per_pod_count)) {
+    if (per_pod < best_per_pod_price || (per_pod == best_per_pod_price && n > best_per_pod_count)) {
       best_per_pod = &t;
       best_per_pod_price = per_pod;
       best_per_pod_count = n;
@@ -111,7 +110,8 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
         continue;
       }
       const Node& nominated = cluster.node(p.nominated_node);
-      if (!nominated.deleted && nominated.ready && !nominated.unschedulable) continue;  // Preemption.
+      if (!nominated.deleted && nominated.ready && !nominated.unschedulable)
+        continue;  // Preemption.
       p.nominated_node = kNoNode;
     }
     waiting.push_back(&p);
@@ -139,7 +139,8 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
   while (!unplaced.empty()) {
     std::vector<std::pair<int, int64_t>> sizes;
     sizes.reserve(unplaced.size());
-    for (const Pod* p : unplaced) sizes.emplace_back(p->spec.cpu_request_millicores, p->spec.memory_request_bytes);
+    for (const Pod* p : unplaced)
+      sizes.emplace_back(p->spec.cpu_request_millicores, p->spec.memory_request_bytes);
     int count = 0;
     const InstanceType* type = ChooseType(sizes, capacity, &count);
     if (type == nullptr) break;  // Larger than any node type: stays pending, as in Karpenter.
@@ -153,9 +154,9 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
     for (const std::string& z : options.zones) {
       if (per_zone[z] < per_zone[zone]) zone = z;
     }
-    const NodeId id = cluster.LaunchNode(
-        *type, capacity, zone, now,
-        DrawDelay(cluster.rng(), options.provision_min, options.provision_max));
+    const NodeId id =
+        cluster.LaunchNode(*type, capacity, zone, now,
+                           DrawDelay(cluster.rng(), options.provision_min, options.provision_max));
     ++launched;
     Room room = EmptyRoom(*type);
     std::vector<Pod*> rest;
@@ -185,7 +186,8 @@ int Provisioner::Consolidate(ClusterState& cluster, Timestamp now) {
   if (empty.empty()) return 0;
   std::vector<bool> nominated(cluster.nodes().size(), false);
   for (const Pod& p : cluster.pods()) {
-    if (p.Active() && p.nominated_node != kNoNode) nominated[static_cast<size_t>(p.nominated_node)] = true;
+    if (p.Active() && p.nominated_node != kNoNode)
+      nominated[static_cast<size_t>(p.nominated_node)] = true;
   }
   for (NodeId id : empty) {
     Node& n = cluster.node(id);

@@ -2,6 +2,10 @@
 // provisioning delay, empty-node consolidation, spot pricing and interruptions. Driven by
 // hand: ClusterState::Reconcile + Schedule + the provisioner call under test.
 
+#include "prescient/sim/provisioner.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -10,12 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "prescient/sim/cluster.h"
 #include "prescient/sim/instance_types.h"
 #include "prescient/sim/objects.h"
-#include "prescient/sim/provisioner.h"
 #include "prescient/sim/scheduler.h"
 
 namespace prescient::sim {
@@ -180,7 +181,7 @@ TEST(ProvisionerTest, ProvisioningDelayCoversTheConfiguredRange) {
     lo = std::min(lo, delay);
     hi = std::max(hi, delay);
   }
-  EXPECT_LT(lo, 90);   // Spread over the range, not pinned to one end.
+  EXPECT_LT(lo, 90);  // Spread over the range, not pinned to one end.
   EXPECT_GT(hi, 150);
 }
 

@@ -26,6 +26,7 @@ struct LatencyTail {
 
 // Quantile q (e.g. 0.99) of a mixture of tails, each weighted by its request count.
 // 0 when all weights are 0.
-double MixtureQuantile(std::span<const LatencyTail> tails, std::span<const double> weights, double q);
+double MixtureQuantile(std::span<const LatencyTail> tails, std::span<const double> weights,
+                       double q);
 
 }  // namespace prescient::sim

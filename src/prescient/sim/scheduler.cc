@@ -109,7 +109,8 @@ class Pass {
       if (!Schedulable(n) || !ToleratesNode(pod.spec, n)) continue;
       std::vector<Pod*> lower;
       for (Pod& p : cluster_.pods()) {
-        if (p.node == n.id && p.Active() && p.spec.priority < pod.spec.priority) lower.push_back(&p);
+        if (p.node == n.id && p.Active() && p.spec.priority < pod.spec.priority)
+          lower.push_back(&p);
       }
       if (lower.empty()) continue;
       std::stable_sort(lower.begin(), lower.end(), [](const Pod* a, const Pod* b) {

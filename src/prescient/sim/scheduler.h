@@ -11,8 +11,8 @@ namespace prescient::sim {
 
 struct ScheduleStats {
   int bound = 0;
-  int preempted = 0;     // Victims deleted to make room.
-  int unschedulable = 0; // Left pending (the provisioner's input).
+  int preempted = 0;      // Victims deleted to make room.
+  int unschedulable = 0;  // Left pending (the provisioner's input).
 };
 
 // One scheduling pass over every pending pod, highest priority first, then oldest.

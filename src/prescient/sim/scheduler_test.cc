@@ -2,18 +2,19 @@
 // (zone spread, then MostAllocated bin-packing) and preemption of lower-priority pods.
 // Hand-built clusters: nodes launched Ready at once in named zones.
 
+#include "prescient/sim/scheduler.h"
+
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "prescient/sim/cluster.h"
 #include "prescient/sim/instance_types.h"
 #include "prescient/sim/objects.h"
-#include "prescient/sim/scheduler.h"
 
 namespace prescient::sim {
 namespace {
@@ -230,7 +231,7 @@ TEST(SchedulerTest, ToleratesNodeChecksEveryBlockingTaint) {
   pod.tolerations.push_back({"a", true, "", std::nullopt});
   EXPECT_FALSE(ToleratesNode(pod, n));  // b is still untolerated.
   pod.tolerations.push_back({"b", false, "2", TaintEffect::kNoExecute});
-  EXPECT_TRUE(ToleratesNode(pod, n));   // c is only a preference.
+  EXPECT_TRUE(ToleratesNode(pod, n));  // c is only a preference.
   EXPECT_TRUE(ToleratesNode(PodTemplate{}, Node{}));
   PodTemplate all;
   all.tolerations.push_back({"", true, "", std::nullopt});

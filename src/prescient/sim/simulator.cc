@@ -44,11 +44,14 @@ class Simulator::Service final : public scaling::ScalingTarget {
     const Timestamp s = minute_rates_.start();
     auto index = [&](Timestamp t) {
       const int64_t i = (t - s).count() / 60;
-      return static_cast<size_t>(std::clamp<int64_t>(i, 0, static_cast<int64_t>(minute_rates_.size())));
+      return static_cast<size_t>(
+          std::clamp<int64_t>(i, 0, static_cast<int64_t>(minute_rates_.size())));
     };
     return minute_rates_.Slice(index(begin), index(end));
   }
-  int Replicas() const override { return sim_->cluster_.deployments()[static_cast<size_t>(app_)].replicas; }
+  int Replicas() const override {
+    return sim_->cluster_.deployments()[static_cast<size_t>(app_)].replicas;
+  }
   int ReadyReplicas() const override { return sim_->cluster_.ReadyPods(app_); }
   bool HasHpa() const override { return spec_.hpa; }
   int HpaMinReplicas() const override { return spec_.hpa ? spec_.hpa_spec.min_replicas : 0; }
@@ -64,7 +67,8 @@ class Simulator::Service final : public scaling::ScalingTarget {
     return OkStatus();
   }
   Status SetPlaceholderReplicas(int replicas) override {
-    if (replicas < 0) return InvalidArgumentError(spec_.name + ": placeholder replicas must be >= 0");
+    if (replicas < 0)
+      return InvalidArgumentError(spec_.name + ": placeholder replicas must be >= 0");
     sim_->cluster_.deployment(placeholder_).replicas = replicas;
     return OkStatus();
   }
@@ -96,13 +100,15 @@ class Simulator::Service final : public scaling::ScalingTarget {
       hpa_pods_.push_back(std::move(h));
     }
     auto& d = sim_->cluster_.deployment(app_);
-    const scaling::HpaDecision decision = hpa_.Reconcile(now, spec_.hpa_spec, d.replicas, hpa_pods_);
+    const scaling::HpaDecision decision =
+        hpa_.Reconcile(now, spec_.hpa_spec, d.replicas, hpa_pods_);
     if (decision.rescale) d.replicas = decision.desired_replicas;
   }
 
   void Traffic(double dt_s, int ready) {
     const double mid = static_cast<double>(sim_->now_.time_since_epoch().count()) + dt_s / 2;
-    const TickOutcome out = model_.Step(spec_.trace.RateAt(mid), ready, dt_s, sim_->options_.slo.p99_s);
+    const TickOutcome out =
+        model_.Step(spec_.trace.RateAt(mid), ready, dt_s, sim_->options_.slo.p99_s);
     minute_.Add(out, dt_s);
     cpu_ring_[ring_pos_] = ready > 0 ? out.cpu_utilization : 0;
     ring_pos_ = (ring_pos_ + 1) % cpu_ring_.size();
@@ -183,8 +189,10 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
     if (!(spec.workload.capacity_rps > 0)) {
       return InvalidArgumentError("service " + spec.name + ": capacity_rps must be > 0");
     }
-    if (!(spec.workload.base_latency_s > 0 && spec.workload.base_latency_s < sim->options_.slo.p99_s)) {
-      return InvalidArgumentError("service " + spec.name + ": base latency must be > 0 and below the p99 SLO");
+    if (!(spec.workload.base_latency_s > 0 &&
+          spec.workload.base_latency_s < sim->options_.slo.p99_s)) {
+      return InvalidArgumentError("service " + spec.name +
+                                  ": base latency must be > 0 and below the p99 SLO");
     }
     spec.workload.slo_p99_s = sim->options_.slo.p99_s;
     Deployment app;
@@ -201,7 +209,8 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
     pause.pod.termination_grace_seconds = 0;
     pause.placeholder = true;
     const DeploymentId pause_id = sim->cluster_.AddDeployment(std::move(pause));
-    sim->services_.push_back(std::make_unique<Service>(sim.get(), std::move(spec), app_id, pause_id));
+    sim->services_.push_back(
+        std::make_unique<Service>(sim.get(), std::move(spec), app_id, pause_id));
   }
   // A warm start: the initial pods run on Ready nodes and have been Ready for a while.
   sim->cluster_.Reconcile(start);
@@ -221,7 +230,9 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
   return sim;
 }
 
-scaling::ScalingTarget& Simulator::target(int service) { return *services_[static_cast<size_t>(service)]; }
+scaling::ScalingTarget& Simulator::target(int service) {
+  return *services_[static_cast<size_t>(service)];
+}
 const ServiceTotals& Simulator::totals(int service) const {
   return services_[static_cast<size_t>(service)]->totals();
 }
@@ -243,7 +254,8 @@ void Simulator::RunUntil(Timestamp t) {
 
 void Simulator::SyncHpas() {
   std::vector<std::vector<const Pod*>> by_deployment(cluster_.deployments().size());
-  for (const Pod& p : cluster_.pods()) by_deployment[static_cast<size_t>(p.deployment)].push_back(&p);
+  for (const Pod& p : cluster_.pods())
+    by_deployment[static_cast<size_t>(p.deployment)].push_back(&p);
   for (auto& s : services_) s->SyncHpa(now_, by_deployment[static_cast<size_t>(s->app())]);
 }
 

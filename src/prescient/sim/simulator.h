@@ -28,9 +28,9 @@
 namespace prescient::sim {
 
 inline constexpr Duration kDefaultTick{10};
-inline constexpr double kDefaultSloP99Seconds = 0.5;   // MISSION.md section 2.
+inline constexpr double kDefaultSloP99Seconds = 0.5;  // MISSION.md section 2.
 inline constexpr double kDefaultSloErrorRate = 0.01;
-inline constexpr int kPlaceholderPriority = -10;       // MISSION.md section 3.
+inline constexpr int kPlaceholderPriority = -10;  // MISSION.md section 3.
 
 struct SloOptions {
   double p99_s = kDefaultSloP99Seconds;
@@ -39,13 +39,13 @@ struct SloOptions {
 
 struct ServiceSpec {
   std::string name;
-  LoadTrace trace;              // Requests per second, already scaled.
+  LoadTrace trace;  // Requests per second, already scaled.
   WorkloadOptions workload;
   PodTemplate pod;
   bool hpa = true;
   scaling::HpaSpec hpa_spec;
   int initial_replicas = 2;
-  int pdb_min_available = -1;   // -1: no PodDisruptionBudget.
+  int pdb_min_available = -1;  // -1: no PodDisruptionBudget.
 };
 
 struct SimulatorOptions {
@@ -54,14 +54,14 @@ struct SimulatorOptions {
   ClusterOptions cluster;
   SloOptions slo;
   scaling::HpaOptions hpa;
-  bool record_minutes = true;   // Keep per-minute records (for plots and --output).
+  bool record_minutes = true;  // Keep per-minute records (for plots and --output).
 };
 
 // One service, one minute.
 struct MinuteRecord {
   Timestamp time;
   MinuteStats stats;
-  int replicas = 0;        // spec.replicas at the end of the minute.
+  int replicas = 0;  // spec.replicas at the end of the minute.
   int ready = 0;
   int hpa_min = 0;
   int placeholders = 0;
@@ -74,11 +74,11 @@ struct ServiceTotals {
   int64_t slo_violation_minutes = 0;
   double requests = 0;
   double failed_requests = 0;
-  double slow_requests = 0;          // Served slower than the latency SLO.
-  double pod_seconds = 0;            // Scheduled pods of the service (start-up included).
+  double slow_requests = 0;  // Served slower than the latency SLO.
+  double pod_seconds = 0;    // Scheduled pods of the service (start-up included).
   double placeholder_pod_seconds = 0;
-  int64_t scale_events = 0;          // Changes of spec.replicas.
-  double cpu_utilization_sum = 0;    // Over minutes with traffic.
+  int64_t scale_events = 0;        // Changes of spec.replicas.
+  double cpu_utilization_sum = 0;  // Over minutes with traffic.
   int64_t cpu_minutes = 0;
 };
 
@@ -124,7 +124,7 @@ class Simulator {
   void Account(double dt_s);
 
   SimulatorOptions options_;
-  Timestamp now_;          // Mirrors clock_ (read on every step of the tick).
+  Timestamp now_;  // Mirrors clock_ (read on every step of the tick).
   ManualClock clock_;
   Timestamp next_hpa_sync_;
   bool scoring_ = false;

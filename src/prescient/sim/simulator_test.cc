@@ -3,6 +3,10 @@
 // placeholder pause pods and their preemption), determinism per seed, spot interruptions.
 // Every run is hours of simulated time and milliseconds of real time.
 
+#include "prescient/sim/simulator.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -10,11 +14,8 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "prescient/core/series.h"
 #include "prescient/core/status.h"
-#include "prescient/sim/simulator.h"
 #include "prescient/sim/workload.h"
 
 namespace prescient::sim {
@@ -99,7 +100,8 @@ DeploymentId AppOf(const Simulator& sim) {
 
 int Bound(const Simulator& sim, DeploymentId d) {
   int n = 0;
-  for (const Pod& p : sim.cluster().pods()) n += (p.deployment == d && p.Active() && p.node != kNoNode) ? 1 : 0;
+  for (const Pod& p : sim.cluster().pods())
+    n += (p.deployment == d && p.Active() && p.node != kNoNode) ? 1 : 0;
   return n;
 }
 
@@ -143,11 +145,14 @@ TEST(SimulatorTest, CreateRejectsBadInput) {
 
 TEST(SimulatorTest, CreateStartsWarmOnAWholeMinute) {
   ServiceSpec s = Service(Constant(100, 30), /*initial_replicas=*/3);
-  Result<std::unique_ptr<Simulator>> r = Simulator::Create({}, [&] {
-    std::vector<ServiceSpec> v;
-    v.push_back(std::move(s));
-    return v;
-  }(), kT0 + Duration(42));
+  Result<std::unique_ptr<Simulator>> r = Simulator::Create(
+      {},
+      [&] {
+        std::vector<ServiceSpec> v;
+        v.push_back(std::move(s));
+        return v;
+      }(),
+      kT0 + Duration(42));
   ASSERT_TRUE(r.ok());
   Simulator& sim = **r;
   EXPECT_EQ(sim.Now(), kT0);
@@ -236,7 +241,8 @@ TEST(SimulatorTest, StepUpScalesReplicasThenNodesAfterTheProvisioningDelay) {
   // The transition costs some minutes, then the SLO holds again.
   const auto& records = sim->minutes(0);
   ASSERT_EQ(records.size(), static_cast<size_t>(step + 25));
-  for (size_t i = 0; i + 1 < static_cast<size_t>(step); ++i) EXPECT_FALSE(records[i].slo_violation) << i;
+  for (size_t i = 0; i + 1 < static_cast<size_t>(step); ++i)
+    EXPECT_FALSE(records[i].slo_violation) << i;
   EXPECT_TRUE(records[static_cast<size_t>(step)].slo_violation);
   for (size_t i = static_cast<size_t>(step + 18); i < records.size(); ++i) {
     EXPECT_FALSE(records[i].slo_violation) << i;
@@ -356,7 +362,8 @@ TEST(SimulatorTest, PlaceholdersHoldNodesAndArePreemptedByRealPods) {
   // Tick by tick until the HPA raises replicas; the new pods bind on the next tick by
   // preempting pause pods, long before any node launched now could be Ready.
   const Timestamp limit = Minute(step + 5);
-  while (sim->target(0).Replicas() == 2 && sim->Now() < limit) sim->RunUntil(sim->Now() + Duration(10));
+  while (sim->target(0).Replicas() == 2 && sim->Now() < limit)
+    sim->RunUntil(sim->Now() + Duration(10));
   const int replicas = sim->target(0).Replicas();
   ASSERT_GT(replicas, 2);
   ASSERT_LE(replicas - 2, 4);
@@ -412,11 +419,18 @@ Fingerprint RunScenario(uint64_t seed) {
   sim->RunUntil(Minute(240));
   Fingerprint f;
   const ServiceTotals& t = sim->totals(0);
-  f.numbers = {static_cast<double>(t.minutes), static_cast<double>(t.slo_violation_minutes),
-               t.requests, t.failed_requests, t.slow_requests, t.pod_seconds,
-               t.placeholder_pod_seconds, static_cast<double>(t.scale_events),
-               t.cpu_utilization_sum, static_cast<double>(t.cpu_minutes),
-               sim->cluster_totals().node_seconds, sim->cluster_totals().cost_usd,
+  f.numbers = {static_cast<double>(t.minutes),
+               static_cast<double>(t.slo_violation_minutes),
+               t.requests,
+               t.failed_requests,
+               t.slow_requests,
+               t.pod_seconds,
+               t.placeholder_pod_seconds,
+               static_cast<double>(t.scale_events),
+               t.cpu_utilization_sum,
+               static_cast<double>(t.cpu_minutes),
+               sim->cluster_totals().node_seconds,
+               sim->cluster_totals().cost_usd,
                static_cast<double>(sim->cluster_totals().peak_nodes)};
   const ClusterCounters& c = sim->cluster().counters();
   for (int64_t v : {c.nodes_launched, c.nodes_consolidated, c.spot_interruptions, c.pods_created,

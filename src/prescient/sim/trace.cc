@@ -55,7 +55,8 @@ Result<LoadTrace> LoadTrace::FromCounts(const Series& counts, std::string_view s
 double LoadTrace::RateAt(double epoch_seconds) const {
   const double step = static_cast<double>(step_.count());
   // Position in buckets relative to the first bucket's centre.
-  const double x = (epoch_seconds - static_cast<double>(start_.time_since_epoch().count())) / step - 0.5;
+  const double x =
+      (epoch_seconds - static_cast<double>(start_.time_since_epoch().count())) / step - 0.5;
   if (x <= 0) return rps_.front();
   const auto i = static_cast<size_t>(x);
   if (i + 1 >= rps_.size()) return rps_.back();

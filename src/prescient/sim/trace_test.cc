@@ -1,17 +1,18 @@
 // LoadTrace: counts per bucket to requests per second, interpolation between bucket
 // centres, gap filling, validation messages, quantiles, scaling and per-minute means.
 
+#include "prescient/sim/trace.h"
+
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "prescient/core/series.h"
 #include "prescient/core/status.h"
 #include "prescient/core/time.h"
-#include "prescient/sim/trace.h"
 
 namespace prescient::sim {
 namespace {
@@ -107,7 +108,8 @@ TEST(TraceTest, RejectsAllMissingAndEmpty) {
   EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(empty.status().message().find("empty.csv"), std::string::npos);
 
-  const Result<LoadTrace> no_step = LoadTrace::FromCounts(Series(kT0, Duration(0), {1}), "step.csv");
+  const Result<LoadTrace> no_step =
+      LoadTrace::FromCounts(Series(kT0, Duration(0), {1}), "step.csv");
   ASSERT_FALSE(no_step.ok());
   EXPECT_NE(no_step.status().message().find("step.csv"), std::string::npos);
 }

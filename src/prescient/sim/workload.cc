@@ -84,12 +84,14 @@ TickOutcome ServiceModel::Step(double rate_rps, int ready_pods, double dt_s, dou
     out.tail.decay_per_s = std::numeric_limits<double>::infinity();
     out.cpu_utilization = out.served / can_serve;
     out.over_slo = out.served * out.tail.Exceeds(slo_latency_s);
-    out.cpu_utilization = options_.idle_cpu_fraction + (1 - options_.idle_cpu_fraction) * out.cpu_utilization;
+    out.cpu_utilization =
+        options_.idle_cpu_fraction + (1 - options_.idle_cpu_fraction) * out.cpu_utilization;
     return out;
   }
   backlog_ = 0;
   out.over_slo = out.served * out.tail.Exceeds(slo_latency_s);
-  out.cpu_utilization = options_.idle_cpu_fraction + (1 - options_.idle_cpu_fraction) * out.cpu_utilization;
+  out.cpu_utilization =
+      options_.idle_cpu_fraction + (1 - options_.idle_cpu_fraction) * out.cpu_utilization;
   return out;
 }
 

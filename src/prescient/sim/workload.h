@@ -20,17 +20,17 @@ struct WorkloadOptions {
   // throughput (100% of its CPU request) is derived from it: see ServiceModel.
   double capacity_rps = 100;
   double slo_p99_s = 0.5;
-  double base_latency_s = kDefaultBaseLatencySeconds;      // Latency of an idle pod.
+  double base_latency_s = kDefaultBaseLatencySeconds;        // Latency of an idle pod.
   double request_timeout_s = kDefaultRequestTimeoutSeconds;  // Longer waits fail.
-  double idle_cpu_fraction = kDefaultIdleCpuFraction;      // CPU used with no traffic.
+  double idle_cpu_fraction = kDefaultIdleCpuFraction;        // CPU used with no traffic.
 };
 
 struct TickOutcome {
   double arrived = 0;
   double served = 0;
   double failed = 0;
-  double over_slo = 0;       // Served, but slower than the latency SLO.
-  LatencyTail tail;          // Of the served requests.
+  double over_slo = 0;         // Served, but slower than the latency SLO.
+  LatencyTail tail;            // Of the served requests.
   double cpu_utilization = 0;  // Per ready pod, as a fraction of its CPU request.
 };
 

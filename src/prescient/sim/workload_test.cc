@@ -2,15 +2,16 @@
 // quantile against the closed form, and ServiceModel's behaviour below, at and above a
 // pod's capacity, folded into minutes by MinuteAccumulator.
 
+#include "prescient/sim/workload.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "prescient/sim/queueing.h"
-#include "prescient/sim/workload.h"
 
 namespace prescient::sim {
 namespace {
@@ -83,7 +84,8 @@ TEST(WorkloadTest, SingleTailQuantileMatchesTheClosedForm) {
       {{0.05, 0.5, 20}, 0.50}, {{0.01, 1.0, 1}, 0.999}, {{0.3, 0.6, 0.5}, 0.9},
   };
   for (const Case& c : cases) {
-    const double expected = c.tail.floor_s + std::log(c.tail.wait_probability / (1 - c.q)) / c.tail.decay_per_s;
+    const double expected =
+        c.tail.floor_s + std::log(c.tail.wait_probability / (1 - c.q)) / c.tail.decay_per_s;
     const std::vector<LatencyTail> tails = {c.tail};
     for (const double w : {1.0, 1234.0}) {
       const std::vector<double> weights = {w};
@@ -126,8 +128,7 @@ TEST(WorkloadTest, MixtureQuantileWeighsTails) {
   EXPECT_NEAR(MixtureQuantile(tails, weights, 0.80), 0.05 + std::log(1.8) / 10, 1e-5);
   // Zero weights are ignored; all zero gives 0.
   const std::vector<double> zero_second = {900, 0};
-  EXPECT_NEAR(MixtureQuantile(tails, zero_second, 0.99),
-              0.05 + std::log(0.2 / 0.01) / 10, 1e-5);
+  EXPECT_NEAR(MixtureQuantile(tails, zero_second, 0.99), 0.05 + std::log(0.2 / 0.01) / 10, 1e-5);
   const std::vector<double> none = {0, 0};
   EXPECT_EQ(MixtureQuantile(tails, none, 0.99), 0.0);
 }
@@ -146,7 +147,8 @@ TEST(WorkloadTest, SaturationIsSolvedAboveCapacity) {
   EXPECT_GT(m.saturation_rps(), 100);
   EXPECT_LT(m.saturation_rps(), 1000);
   EXPECT_GE(m.servers_per_pod(), 1);
-  EXPECT_EQ(m.servers_per_pod(), std::max(1, static_cast<int>(std::lround(m.saturation_rps() * 0.05))));
+  EXPECT_EQ(m.servers_per_pod(),
+            std::max(1, static_cast<int>(std::lround(m.saturation_rps() * 0.05))));
   // Base latency at or above the SLO: taken to saturate at twice the capacity.
   WorkloadOptions slow;
   slow.base_latency_s = 0.6;
@@ -183,9 +185,9 @@ TEST(WorkloadTest, P99AtCapacityIsTheSlo) {
       ServiceModel m(o);
       const MinuteStats s = RunMinute(m, c.capacity_rps * pods, pods, 10, c.slo_p99_s);
       EXPECT_NEAR(s.p99_s, c.slo_p99_s, 0.01 * c.slo_p99_s)
-          << "capacity " << c.capacity_rps << " slo " << c.slo_p99_s << " base "
-          << c.base_latency_s << " pods " << pods << " saturation " << m.saturation_rps()
-          << " servers " << m.servers_per_pod();
+          << "capacity " << c.capacity_rps << " slo " << c.slo_p99_s << " base " << c.base_latency_s
+          << " pods " << pods << " saturation " << m.saturation_rps() << " servers "
+          << m.servers_per_pod();
       EXPECT_EQ(s.failed, 0);
       // Just over 1% of requests are slower than the SLO, by construction.
       EXPECT_NEAR(s.over_slo / s.arrived, 0.01, 0.002);
