@@ -10,10 +10,16 @@ BUILD_PACKAGES=(
   libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
+  libcpp-httplib-dev libssl-dev
 )
 BENCH_PACKAGES=(r-base-core r-cran-forecast r-cran-prophet python3 python3-numpy python3-statsmodels util-linux)
 
 packages=("${BUILD_PACKAGES[@]}")
+# The integration tests drive a real kubectl; Debian's kubernetes-client only when the
+# machine has none (a newer one, e.g. Google Cloud SDK's, is preferred).
+if ! command -v kubectl >/dev/null 2>&1; then
+  packages+=(kubernetes-client)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=("${BENCH_PACKAGES[@]}")
 fi

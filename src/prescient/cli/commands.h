@@ -25,5 +25,6 @@ int ReportError(const Status& status);
 void AddForecastCommand(CLI::App& app, CommandResult& result);
 void AddBacktestCommand(CLI::App& app, CommandResult& result);
 void AddDemoCommand(CLI::App& app, CommandResult& result);
+void AddSimCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace prescient::cli

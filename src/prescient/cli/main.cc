@@ -16,6 +16,7 @@ int Main(int argc, char** argv) {
   AddForecastCommand(app, result);
   AddBacktestCommand(app, result);
   AddDemoCommand(app, result);
+  AddSimCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

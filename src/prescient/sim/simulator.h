@@ -102,6 +102,7 @@ class Simulator {
   Timestamp Now() const { return clock_.Now(); }
   // The simulation's clock, for components that take a Clock (it jumps a tick at a time).
   const Clock& clock() const { return clock_; }
+  Duration tick() const { return options_.tick; }
   // Advances tick by tick until Now() >= t.
   void RunUntil(Timestamp t);
   // Totals count from here on (what came before was warm-up).

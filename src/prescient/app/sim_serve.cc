@@ -1,0 +1,110 @@
+#include "prescient/app/sim_serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include "prescient/metrics/series_csv.h"
+#include "prescient/scaling/predictive_policy.h"
+#include "prescient/sim/api/api_server.h"
+#include "prescient/sim/api/live_cluster.h"
+
+namespace prescient::app {
+namespace {
+
+constexpr double kCapacityRps = 100;
+constexpr double kPeakPods = 20;
+
+Status WriteKubeconfig(const std::string& path, const std::string& server) {
+  std::ofstream out(path);
+  if (!out) return InvalidArgumentError("--kubeconfig-out: cannot write " + path);
+  out << "apiVersion: v1\nkind: Config\nclusters:\n- name: prescient-sim\n  cluster:\n    server: "
+      << server
+      << "\ncontexts:\n- name: prescient-sim\n  context:\n    cluster: prescient-sim\n    user: "
+         "prescient\n"
+         "    namespace: default\ncurrent-context: prescient-sim\nusers:\n- name: prescient\n  "
+         "user: {}\n";
+  if (!out) return InternalError("--kubeconfig-out: write failed for " + path);
+  return OkStatus();
+}
+
+}  // namespace
+
+Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
+  if (!o.insecure_http) {
+    return InvalidArgumentError(
+        "sim serve: HTTPS is not served yet; pass --insecure-http (kubectl then sends no "
+        "credentials)");
+  }
+  if (!(o.speed > 0) || !std::isfinite(o.speed))
+    return InvalidArgumentError("--speed: must be a number > 0");
+  const size_t colon = o.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    try {
+      port = std::stoi(o.listen.substr(colon + 1));
+    } catch (...) {
+      port = -1;
+    }
+  }
+  if (colon == std::string::npos || port < 0 || port > 65535) {
+    return InvalidArgumentError("--listen: '" + o.listen + "' is not HOST:PORT");
+  }
+  const std::string host = o.listen.substr(0, colon);
+
+  PRESCIENT_ASSIGN_OR_RETURN(Series counts, metrics::ReadSeriesCsv(o.trace));
+  PRESCIENT_ASSIGN_OR_RETURN(sim::LoadTrace trace, sim::LoadTrace::FromCounts(counts, o.trace));
+  trace.Scale(kPeakPods * kCapacityRps / std::max(1e-9, trace.Quantile(0.99)));
+  // Start after a week of history, so the forecaster has what it needs from the first minute.
+  const Timestamp start = trace.start() + Duration(7 * 86400);
+  sim::ServiceSpec spec;
+  spec.name = "web";
+  spec.trace = std::move(trace);
+  spec.workload.capacity_rps = kCapacityRps;
+  spec.hpa_spec.min_replicas = 2;
+  spec.hpa_spec.max_replicas = 100;
+  spec.initial_replicas = scaling::SteadyHpaReplicas(spec.trace.RateAt(start), kCapacityRps, 0.7);
+  sim::SimulatorOptions so;
+  so.seed = o.seed;
+  so.record_minutes = false;
+  PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<sim::Simulator> sim,
+                             sim::Simulator::Create(so, {std::move(spec)}, start));
+  scaling::PredictiveOptions po;
+  po.schedule.capacity_rps = kCapacityRps;
+  std::vector<std::unique_ptr<scaling::Policy>> policies;
+  policies.push_back(std::make_unique<scaling::PredictivePolicy>(po));
+
+  // Signals go to one waiting thread, not to whichever thread is running.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  sim::api::LiveCluster cluster(std::move(sim), std::move(policies), o.speed);
+  sim::api::ApiServer server(cluster);
+  PRESCIENT_ASSIGN_OR_RETURN(const int bound, server.Bind(host, port));
+  const std::string url = "http://" + host + ":" + std::to_string(bound);
+  if (!o.kubeconfig_out.empty()) PRESCIENT_RETURN_IF_ERROR(WriteKubeconfig(o.kubeconfig_out, url));
+  cluster.Start();
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server.Stop();
+  });
+  out << "listening on " << url << std::endl;
+  const Status served = server.Serve();
+  // Serve() returned on its own (a listen error): wake the waiter.
+  if (waiter.joinable()) {
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+  }
+  cluster.Stop();
+  return served;
+}
+
+}  // namespace prescient::app

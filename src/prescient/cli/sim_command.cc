@@ -1,0 +1,35 @@
+#include <iostream>
+#include <memory>
+
+#include "prescient/app/sim_serve.h"
+#include "prescient/cli/commands.h"
+
+namespace prescient::cli {
+
+void AddSimCommand(CLI::App& app, CommandResult& result) {
+  CLI::App* sim = app.add_subcommand("sim", "The simulated cluster.");
+  sim->require_subcommand(1);
+  auto o = std::make_shared<app::SimServeOptions>();
+  o->trace = PRESCIENT_DEMO_TRACE;
+  auto seed = std::make_shared<int64_t>(1);
+  CLI::App* serve = sim->add_subcommand(
+      "serve",
+      "Run the demo cluster live and serve its Kubernetes API (kubectl works against it).");
+  serve->add_option("--listen", o->listen, "HOST:PORT (port 0: any free port)")
+      ->default_str(o->listen);
+  serve->add_option("--trace", o->trace, "Traffic trace of the service 'web'")
+      ->default_str(o->trace);
+  serve->add_option("--speed", o->speed, "Simulated seconds per wall-clock second")
+      ->default_val(o->speed);
+  serve->add_option("--kubeconfig-out", o->kubeconfig_out, "Write a kubeconfig for this server");
+  serve->add_flag("--insecure-http", o->insecure_http,
+                  "Serve plain HTTP (required until TLS lands)");
+  serve->add_option("--seed", *seed, "Random seed")->default_val(1);
+  serve->callback([o, seed, &result]() {
+    o->seed = static_cast<uint64_t>(std::max<int64_t>(0, *seed));
+    const Status s = app::RunSimServe(*o, std::cout);
+    result.exit_code = s.ok() ? kExitOk : ReportError(s);
+  });
+}
+
+}  // namespace prescient::cli

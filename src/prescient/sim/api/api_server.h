@@ -1,0 +1,46 @@
+// ApiServer: the Kubernetes REST API over the live simulated cluster, for kubectl and for
+// Prescient's own Kubernetes client. This first slice serves /version, discovery (both
+// formats), and get/list of namespaces, nodes, pods and deployments, as JSON objects or
+// as the Table kubectl asks for, with the API server's Status errors. Plain HTTP; TLS,
+// writes and watches come next (issue 4).
+// Thread-safe (cpp-httplib worker pool; state is read through LiveCluster::Read).
+// Tested by api_server_test.cc.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "prescient/core/result.h"
+#include "prescient/core/status.h"
+#include "prescient/sim/api/live_cluster.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace prescient::sim::api {
+
+inline constexpr std::string_view kServedGitVersion = "v1.32.4";
+// Each open request (a watch, later) holds a worker: far more than cpp-httplib's default.
+inline constexpr int kServerThreads = 64;
+
+class ApiServer {
+ public:
+  explicit ApiServer(LiveCluster& cluster);
+  ~ApiServer();
+
+  // Binds host:port (port 0: any free port). Returns the bound port.
+  Result<int> Bind(const std::string& host, int port);
+  // Serves until Stop(); returns when stopped.
+  Status Serve();
+  void Stop();
+
+ private:
+  void Routes();
+
+  LiveCluster& cluster_;
+  std::unique_ptr<httplib::Server> server_;
+  std::string address_;
+};
+
+}  // namespace prescient::sim::api

@@ -1,0 +1,52 @@
+// LiveCluster: the simulator running in (accelerated) wall-clock time, with its scaling
+// policies ticking each simulated minute, for servers that look at it while it runs.
+// Thread-safe: one background thread advances the simulation; readers take the same lock
+// through Read().
+// Tested by api_server_test.cc.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "prescient/scaling/policy.h"
+#include "prescient/sim/simulator.h"
+
+namespace prescient::sim::api {
+
+class LiveCluster {
+ public:
+  // `policies[i]` drives service i. `speed`: simulated seconds per wall second (> 0).
+  LiveCluster(std::unique_ptr<Simulator> sim,
+              std::vector<std::unique_ptr<scaling::Policy>> policies, double speed);
+  ~LiveCluster();
+  LiveCluster(const LiveCluster&) = delete;
+  LiveCluster& operator=(const LiveCluster&) = delete;
+
+  void Start();
+  void Stop();
+
+  // Runs f(const Simulator&) under the lock; keep it short.
+  template <typename F>
+  auto Read(F&& f) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return f(static_cast<const Simulator&>(*sim_));
+  }
+  Timestamp started() const { return started_; }
+
+ private:
+  void Loop();
+
+  mutable std::mutex mu_;
+  std::unique_ptr<Simulator> sim_;
+  std::vector<std::unique_ptr<scaling::Policy>> policies_;
+  const double speed_;
+  const Timestamp started_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace prescient::sim::api

@@ -1,0 +1,37 @@
+// The simulated cluster's objects as the Kubernetes API shows them: Node, Pod, Deployment
+// and Namespace in their v1 / apps/v1 JSON form, and the Table rows `kubectl get` prints
+// (the columns kubectl users know, with -o wide extras at priority 1). Everything is
+// derived from the simulator's state at the moment of the request.
+// Pure functions over a ClusterState the caller keeps still; thread-compatible.
+// Tested by api_server_test.cc.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "prescient/core/time.h"
+#include "prescient/sim/cluster.h"
+
+namespace prescient::sim::api {
+
+inline constexpr std::string_view kNamespace = "default";
+inline constexpr std::string_view kKubeletVersion = "v1.32.4";
+
+// One listable kind: its objects as JSON, and as Table columns + rows.
+struct KindView {
+  nlohmann::json items = nlohmann::json::array();  // Full objects.
+  nlohmann::json columns = nlohmann::json::array();
+  nlohmann::json rows = nlohmann::json::array();  // One cells array per item.
+};
+
+// `started`: when the cluster (and its namespaces and deployments) came to be.
+KindView Namespaces(Timestamp started, Timestamp now);
+KindView Nodes(const ClusterState& cluster, Timestamp now);
+KindView Pods(const ClusterState& cluster, Timestamp now);
+KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp now);
+
+// kubectl's duration.HumanDuration: "45s", "3m10s", "17m", "5h3m", "26h", "3d4h", "40d".
+std::string HumanAge(Duration d);
+
+}  // namespace prescient::sim::api

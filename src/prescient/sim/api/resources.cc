@@ -1,0 +1,126 @@
+// Discovery formats follow client-go discovery/aggregated_discovery.go and the captures
+// in ../shared/docs/kubernetes-api-surface.md section 1: a resource without a
+// responseKind is dropped by clients, versions are listed newest first, and the
+// Content-Type (not the body) tells a client which format it got.
+#include "prescient/sim/api/resources.h"
+
+#include <array>
+#include <map>
+
+namespace prescient::sim::api {
+namespace {
+
+const std::vector<std::string_view> kReadVerbs = {"get", "list"};
+
+const std::array<ResourceInfo, 4> kResources = {{
+    {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kReadVerbs},
+    {"", "v1", "nodes", "node", "Node", false, {"no"}, {}, kReadVerbs},
+    {"", "v1", "pods", "pod", "Pod", true, {"po"}, {"all"}, kReadVerbs},
+    {"apps",
+     "v1",
+     "deployments",
+     "deployment",
+     "Deployment",
+     true,
+     {"deploy"},
+     {"all"},
+     kReadVerbs},
+}};
+
+nlohmann::json Strings(const std::vector<std::string_view>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (std::string_view s : v) a.push_back(s);
+  return a;
+}
+
+std::string GroupVersion(std::string_view group, std::string_view version) {
+  return group.empty() ? std::string(version) : std::string(group) + "/" + std::string(version);
+}
+
+}  // namespace
+
+std::span<const ResourceInfo> ServedResources() { return kResources; }
+
+const ResourceInfo* FindResource(std::string_view group, std::string_view version,
+                                 std::string_view resource) {
+  for (const ResourceInfo& r : kResources) {
+    if (r.group == group && r.version == version && r.resource == resource) return &r;
+  }
+  return nullptr;
+}
+
+nlohmann::json AggregatedDiscovery(bool core) {
+  // group -> version -> resources, in the order served.
+  std::map<std::string, nlohmann::json> groups;
+  std::vector<std::string> order;
+  for (const ResourceInfo& r : kResources) {
+    if (r.group.empty() != core) continue;
+    nlohmann::json res = {
+        {"resource", r.resource},
+        {"responseKind", {{"group", r.group}, {"version", r.version}, {"kind", r.kind}}},
+        {"scope", r.namespaced ? "Namespaced" : "Cluster"},
+        {"singularResource", r.singular},
+        {"verbs", Strings(r.verbs)}};
+    if (!r.short_names.empty()) res["shortNames"] = Strings(r.short_names);
+    if (!r.categories.empty()) res["categories"] = Strings(r.categories);
+    const std::string g(r.group);
+    if (!groups.contains(g)) {
+      order.push_back(g);
+      groups[g] = {{"metadata", {{"name", g}}},
+                   {"versions", nlohmann::json::array({{{"version", r.version},
+                                                        {"freshness", "Current"},
+                                                        {"resources", nlohmann::json::array()}}})}};
+    }
+    groups[g]["versions"][0]["resources"].push_back(std::move(res));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const std::string& g : order) items.push_back(groups[g]);
+  return {{"kind", "APIGroupDiscoveryList"},
+          {"apiVersion", "apidiscovery.k8s.io/v2"},
+          {"metadata", nlohmann::json::object()},
+          {"items", std::move(items)}};
+}
+
+nlohmann::json LegacyApiVersions(const std::string& server_address) {
+  return {{"kind", "APIVersions"},
+          {"versions", {"v1"}},
+          {"serverAddressByClientCIDRs",
+           {{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", server_address}}}}};
+}
+
+nlohmann::json LegacyGroupList() {
+  nlohmann::json groups = nlohmann::json::array();
+  std::vector<std::string> seen;
+  for (const ResourceInfo& r : kResources) {
+    if (r.group.empty()) continue;
+    const std::string g(r.group);
+    if (std::find(seen.begin(), seen.end(), g) != seen.end()) continue;
+    seen.push_back(g);
+    const nlohmann::json v = {{"groupVersion", GroupVersion(r.group, r.version)},
+                              {"version", r.version}};
+    groups.push_back({{"name", g}, {"versions", {v}}, {"preferredVersion", v}});
+  }
+  return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(groups)}};
+}
+
+nlohmann::json ResourceList(std::string_view group, std::string_view version) {
+  nlohmann::json resources = nlohmann::json::array();
+  for (const ResourceInfo& r : kResources) {
+    if (r.group != group || r.version != version) continue;
+    nlohmann::json res = {{"name", r.resource},
+                          {"singularName", r.singular},
+                          {"namespaced", r.namespaced},
+                          {"kind", r.kind},
+                          {"verbs", Strings(r.verbs)}};
+    if (!r.short_names.empty()) res["shortNames"] = Strings(r.short_names);
+    if (!r.categories.empty()) res["categories"] = Strings(r.categories);
+    resources.push_back(std::move(res));
+  }
+  if (resources.empty()) return nullptr;
+  return {{"kind", "APIResourceList"},
+          {"apiVersion", "v1"},
+          {"groupVersion", GroupVersion(group, version)},
+          {"resources", std::move(resources)}};
+}
+
+}  // namespace prescient::sim::api
