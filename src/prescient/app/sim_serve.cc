@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include "prescient/metrics/series_csv.h"
@@ -19,15 +20,32 @@ namespace {
 constexpr double kCapacityRps = 100;
 constexpr double kPeakPods = 20;
 
-Status WriteKubeconfig(const std::string& path, const std::string& server) {
+// Two users: a bearer token (the current context) and a client certificate
+// (context prescient-sim-cert), both trusted by the server; the CA pins the server.
+Status WriteKubeconfig(const std::string& path, const std::string& server,
+                       const sim::api::TlsMaterial* tls) {
   std::ofstream out(path);
   if (!out) return InvalidArgumentError("--kubeconfig-out: cannot write " + path);
   out << "apiVersion: v1\nkind: Config\nclusters:\n- name: prescient-sim\n  cluster:\n    server: "
-      << server
-      << "\ncontexts:\n- name: prescient-sim\n  context:\n    cluster: prescient-sim\n    user: "
-         "prescient\n"
-         "    namespace: default\ncurrent-context: prescient-sim\nusers:\n- name: prescient\n  "
-         "user: {}\n";
+      << server << "\n";
+  if (tls != nullptr) {
+    out << "    certificate-authority-data: " << sim::api::Base64(tls->ca_pem) << "\n";
+  }
+  out << "contexts:\n- name: prescient-sim\n  context:\n    cluster: prescient-sim\n"
+         "    user: prescient\n    namespace: default\n";
+  if (tls != nullptr) {
+    out << "- name: prescient-sim-cert\n  context:\n    cluster: prescient-sim\n"
+           "    user: prescient-cert\n    namespace: default\n";
+  }
+  out << "current-context: prescient-sim\nusers:\n";
+  if (tls != nullptr) {
+    out << "- name: prescient\n  user:\n    token: " << tls->token << "\n"
+        << "- name: prescient-cert\n  user:\n    client-certificate-data: "
+        << sim::api::Base64(tls->client_cert_pem)
+        << "\n    client-key-data: " << sim::api::Base64(tls->client_key_pem) << "\n";
+  } else {
+    out << "- name: prescient\n  user: {}\n";
+  }
   if (!out) return InternalError("--kubeconfig-out: write failed for " + path);
   return OkStatus();
 }
@@ -35,11 +53,6 @@ Status WriteKubeconfig(const std::string& path, const std::string& server) {
 }  // namespace
 
 Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
-  if (!o.insecure_http) {
-    return InvalidArgumentError(
-        "sim serve: HTTPS is not served yet; pass --insecure-http (kubectl then sends no "
-        "credentials)");
-  }
   if (!(o.speed > 0) || !std::isfinite(o.speed))
     return InvalidArgumentError("--speed: must be a number > 0");
   const size_t colon = o.listen.rfind(':');
@@ -86,10 +99,18 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   sim::api::LiveCluster cluster(std::move(sim), std::move(policies), o.speed);
-  sim::api::ApiServer server(cluster);
+  std::optional<sim::api::TlsMaterial> tls;
+  if (!o.insecure_http) {
+    PRESCIENT_ASSIGN_OR_RETURN(tls, sim::api::GenerateTls(host));
+  }
+  sim::api::ApiServer server(cluster, tls.has_value() ? &*tls : nullptr);
   PRESCIENT_ASSIGN_OR_RETURN(const int bound, server.Bind(host, port));
-  const std::string url = "http://" + host + ":" + std::to_string(bound);
-  if (!o.kubeconfig_out.empty()) PRESCIENT_RETURN_IF_ERROR(WriteKubeconfig(o.kubeconfig_out, url));
+  const std::string url =
+      std::string(tls.has_value() ? "https://" : "http://") + host + ":" + std::to_string(bound);
+  if (!o.kubeconfig_out.empty()) {
+    PRESCIENT_RETURN_IF_ERROR(
+        WriteKubeconfig(o.kubeconfig_out, url, tls.has_value() ? &*tls : nullptr));
+  }
   cluster.Start();
   std::thread waiter([&] {
     int sig = 0;

@@ -15,11 +15,11 @@ struct SimServeOptions {
   std::string trace;                      // Default: the bundled demo trace.
   double speed = 1;                       // Simulated seconds per wall second.
   std::string kubeconfig_out;             // Written once the port is bound.
-  bool insecure_http = false;             // Required for now: TLS is not served yet.
+  bool insecure_http = false;             // Plain HTTP instead of HTTPS with auth.
   uint64_t seed = 1;
 };
 
-// Prints "listening on http://HOST:PORT" to `out` once serving.
+// Prints "listening on https://HOST:PORT" (http:// with insecure_http) once serving.
 Status RunSimServe(const SimServeOptions& options, std::ostream& out);
 
 }  // namespace prescient::app

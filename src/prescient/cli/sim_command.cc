@@ -23,7 +23,7 @@ void AddSimCommand(CLI::App& app, CommandResult& result) {
       ->default_val(o->speed);
   serve->add_option("--kubeconfig-out", o->kubeconfig_out, "Write a kubeconfig for this server");
   serve->add_flag("--insecure-http", o->insecure_http,
-                  "Serve plain HTTP (required until TLS lands)");
+                  "Serve plain HTTP, without authentication (default: HTTPS)");
   serve->add_option("--seed", *seed, "Random seed")->default_val(1);
   serve->callback([o, seed, &result]() {
     o->seed = static_cast<uint64_t>(std::max<int64_t>(0, *seed));

@@ -6,6 +6,8 @@
 #include "prescient/sim/api/api_server.h"
 
 #include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 
 #include <regex>
 
@@ -76,10 +78,64 @@ bool MatchesLabels(const nlohmann::json& labels, const std::string& selector, bo
 
 }  // namespace
 
-ApiServer::ApiServer(LiveCluster& cluster)
-    : cluster_(cluster), server_(std::make_unique<httplib::Server>()) {
+namespace {
+
+// Loads our certificate and key and asks clients for a certificate without requiring one
+// (cpp-httplib's own client-CA constructor would reject token-only clients); whether a
+// presented certificate verified is checked per request.
+bool SetupTls(SSL_CTX& ctx, const TlsMaterial& tls) {
+  auto load_cert = [](const std::string& pem) {
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    return cert;
+  };
+  X509* cert = load_cert(tls.server_cert_pem);
+  X509* ca = load_cert(tls.ca_pem);
+  BIO* bio =
+      BIO_new_mem_buf(tls.server_key_pem.data(), static_cast<int>(tls.server_key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  const bool ok = cert != nullptr && ca != nullptr && key != nullptr &&
+                  SSL_CTX_use_certificate(&ctx, cert) == 1 &&
+                  SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
+                  X509_STORE_add_cert(SSL_CTX_get_cert_store(&ctx), ca) == 1 &&
+                  SSL_CTX_add_client_CA(&ctx, ca) == 1;
+  SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+  X509_free(cert);
+  X509_free(ca);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+}  // namespace
+
+ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls) : cluster_(cluster), tls_(tls) {
+  if (tls != nullptr) {
+    server_ =
+        std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return SetupTls(ctx, *tls); });
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   Routes();
+}
+
+bool ApiServer::Authenticated(const void* request) const {
+  if (tls_ == nullptr) return true;
+  const auto& req = *static_cast<const httplib::Request*>(request);
+  if (req.path == "/version" || req.path == "/healthz" || req.path == "/livez" ||
+      req.path == "/readyz") {
+    return true;
+  }
+  if (req.get_header_value("Authorization") == "Bearer " + tls_->token) return true;
+  if (req.ssl != nullptr) {
+    X509* peer = SSL_get1_peer_certificate(req.ssl);
+    const bool verified = peer != nullptr && SSL_get_verify_result(req.ssl) == X509_V_OK;
+    X509_free(peer);
+    return verified;
+  }
+  return false;
 }
 
 ApiServer::~ApiServer() { Stop(); }
@@ -110,6 +166,11 @@ void ApiServer::Stop() {
 
 void ApiServer::Routes() {
   httplib::Server& s = *server_;
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (Authenticated(&req)) return httplib::Server::HandlerResponse::Unhandled;
+    SendStatus(res, 401, "Unauthorized", "Unauthorized");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   s.Get("/version", [](const httplib::Request&, httplib::Response& res) {
     Send(res, 200,
          {{"major", "1"},

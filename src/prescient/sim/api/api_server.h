@@ -1,8 +1,9 @@
 // ApiServer: the Kubernetes REST API over the live simulated cluster, for kubectl and for
 // Prescient's own Kubernetes client. This first slice serves /version, discovery (both
 // formats), and get/list of namespaces, nodes, pods and deployments, as JSON objects or
-// as the Table kubectl asks for, with the API server's Status errors. Plain HTTP; TLS,
-// writes and watches come next (issue 4).
+// as the Table kubectl asks for, with the API server's Status errors. HTTPS with bearer
+// token or client-certificate auth (or plain HTTP on request); writes and watches come
+// next (issue 4).
 // Thread-safe (cpp-httplib worker pool; state is read through LiveCluster::Read).
 // Tested by api_server_test.cc.
 #pragma once
@@ -13,6 +14,7 @@
 #include "prescient/core/result.h"
 #include "prescient/core/status.h"
 #include "prescient/sim/api/live_cluster.h"
+#include "prescient/sim/api/tls.h"
 
 namespace httplib {
 class Server;
@@ -26,7 +28,11 @@ inline constexpr int kServerThreads = 64;
 
 class ApiServer {
  public:
-  explicit ApiServer(LiveCluster& cluster);
+  // `tls` null: plain HTTP, no authentication (kubectl sends no credentials over HTTP).
+  // Otherwise HTTPS with tls->server_cert, and every request but /version and the
+  // health checks must carry `Authorization: Bearer <tls->token>` or a client
+  // certificate signed by tls->ca.
+  ApiServer(LiveCluster& cluster, const TlsMaterial* tls);
   ~ApiServer();
 
   // Binds host:port (port 0: any free port). Returns the bound port.
@@ -37,10 +43,12 @@ class ApiServer {
 
  private:
   void Routes();
+  bool Authenticated(const void* request) const;
 
   LiveCluster& cluster_;
   std::unique_ptr<httplib::Server> server_;
   std::string address_;
+  const TlsMaterial* tls_;
 };
 
 }  // namespace prescient::sim::api

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
@@ -55,9 +56,24 @@ class KubectlTest : public ::testing::Test {
   void SetUp() override {
     if (std::system("command -v kubectl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no kubectl";
     dir_ = std::filesystem::temp_directory_path() /
-           ("prescient_kubectl_" + std::to_string(::getpid()));
+           ("prescient_kubectl_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     kubeconfig_ = (dir_ / "kubeconfig").string();
+  }
+
+  // Starts the server (HTTPS unless `http`) and waits for the line saying where it listens.
+  void Start(bool http = false) {
+    std::vector<std::string> args = {std::string(PRESCIENT_BINARY_DIR) + "/src/prescient/prescient",
+                                     "sim",
+                                     "serve",
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--speed",
+                                     "120",
+                                     "--kubeconfig-out",
+                                     kubeconfig_};
+    if (http) args.push_back("--insecure-http");
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
     pid_ = ::fork();
@@ -65,19 +81,19 @@ class KubectlTest : public ::testing::Test {
     if (pid_ == 0) {
       ::dup2(fds[1], STDOUT_FILENO);
       ::close(fds[0]);
-      const std::string bin = std::string(PRESCIENT_BINARY_DIR) + "/src/prescient/prescient";
-      ::execl(bin.c_str(), bin.c_str(), "sim", "serve", "--listen", "127.0.0.1:0",
-              "--insecure-http", "--speed", "120", "--kubeconfig-out", kubeconfig_.c_str(),
-              static_cast<char*>(nullptr));
+      std::vector<char*> argv;
+      for (std::string& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
       ::_exit(127);
     }
     ::close(fds[1]);
-    // The first line says where it listens.
     FILE* out = ::fdopen(fds[0], "r");
     std::array<char, 256> line{};
     ASSERT_NE(std::fgets(line.data(), line.size(), out), nullptr);
     std::fclose(out);
-    ASSERT_THAT(std::string(line.data()), HasSubstr("listening on http://127.0.0.1:"));
+    ASSERT_THAT(std::string(line.data()), HasSubstr(http ? "listening on http://127.0.0.1:"
+                                                         : "listening on https://127.0.0.1:"));
   }
 
   void TearDown() override {
@@ -107,6 +123,7 @@ class KubectlTest : public ::testing::Test {
 };
 
 TEST_F(KubectlTest, GetShowsTheLiveClusterWithTheUsualColumns) {
+  Start();
   std::string out;
   ASSERT_EQ(Kubectl("get nodes", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("STATUS"));
@@ -126,6 +143,7 @@ TEST_F(KubectlTest, GetShowsTheLiveClusterWithTheUsualColumns) {
 }
 
 TEST_F(KubectlTest, JsonObjectsAgreeWithEachOther) {
+  Start();
   std::string out;
   ASSERT_EQ(Kubectl("get deploy web -o json", &out), 0) << out;
   const nlohmann::json deploy = nlohmann::json::parse(out);
@@ -147,12 +165,29 @@ TEST_F(KubectlTest, JsonObjectsAgreeWithEachOther) {
 }
 
 TEST_F(KubectlTest, ErrorsAreTheApiServersStatus) {
+  Start();
   std::string out;
   EXPECT_NE(Kubectl("get pod nope", &out), 0);
   EXPECT_THAT(out, HasSubstr("pods \"nope\" not found"));
   EXPECT_NE(Kubectl("get frobnicators", &out), 0);
   EXPECT_THAT(out, HasSubstr("doesn't have a resource type"));
   EXPECT_NE(Kubectl("scale deploy web --replicas=3", &out), 0);  // Writes are not served yet.
+}
+
+TEST_F(KubectlTest, ClientCertificateWorksAndABadTokenIsUnauthorized) {
+  Start();
+  std::string out;
+  ASSERT_EQ(Kubectl("--context prescient-sim-cert get deploy web", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("web"));
+  EXPECT_NE(Kubectl("--token not-the-token get pods", &out), 0);
+  EXPECT_THAT(out, HasSubstr("Unauthorized"));
+}
+
+TEST_F(KubectlTest, PlainHttpOnRequest) {
+  Start(/*http=*/true);
+  std::string out;
+  ASSERT_EQ(Kubectl("get nodes", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("Ready"));
 }
 
 }  // namespace
