@@ -9,8 +9,11 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <chrono>
+#include <memory>
 #include <regex>
 
+#include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
 
@@ -108,9 +111,238 @@ bool SetupTls(SSL_CTX& ctx, const TlsMaterial& tls) {
   return ok;
 }
 
+nlohmann::json Row(const StoredObject& o, bool full_object) {
+  return {{"cells", o.cells},
+          {"object", full_object ? o.object
+                                 : nlohmann::json{{"kind", "PartialObjectMetadata"},
+                                                  {"apiVersion", "meta.k8s.io/v1"},
+                                                  {"metadata", o.object["metadata"]}}}};
+}
+
+nlohmann::json Table(const nlohmann::json& columns, nlohmann::json rows, uint64_t version) {
+  return {{"kind", "Table"},
+          {"apiVersion", "meta.k8s.io/v1"},
+          {"metadata", {{"resourceVersion", std::to_string(version)}}},
+          {"columnDefinitions", columns},
+          {"rows", std::move(rows)}};
+}
+
+// metadata.name=/!= and metadata.namespace=/!= (what every resource supports); anything
+// else is a 400 as from the real server ("field label not supported").
+bool MatchesFields(const nlohmann::json& object, const std::string& selector, std::string* error) {
+  size_t start = 0;
+  while (start < selector.size()) {
+    size_t end = selector.find(',', start);
+    if (end == std::string::npos) end = selector.size();
+    const std::string term = selector.substr(start, end - start);
+    start = end + 1;
+    if (term.empty()) continue;
+    const bool negate = term.find("!=") != std::string::npos;
+    const size_t op = negate ? term.find("!=") : term.find('=');
+    if (op == std::string::npos) {
+      *error = "invalid field selector: " + term;
+      return false;
+    }
+    const std::string field = term.substr(0, op);
+    std::string value = term.substr(op + (negate ? 2 : 1));
+    if (!negate && !value.empty() && value[0] == '=') value = value.substr(1);
+    std::string actual;
+    if (field == "metadata.name") {
+      actual = object["metadata"].value("name", "");
+    } else if (field == "metadata.namespace") {
+      actual = object["metadata"].value("namespace", "");
+    } else if (field == "spec.nodeName") {
+      actual = object.contains("spec") ? object["spec"].value("nodeName", "") : "";
+    } else if (field == "status.phase") {
+      actual = object.contains("status") ? object["status"].value("phase", "") : "";
+    } else if (field == "spec.unschedulable") {
+      actual = object.contains("spec") && object["spec"].value("unschedulable", false) ? "true"
+                                                                                       : "false";
+    } else {
+      *error = "field label not supported: " + field;
+      return false;
+    }
+    if ((actual == value) == negate) return false;
+  }
+  return true;
+}
+
+// A watch: chunked JSON lines {"type": ..., "object": ...} as the API server streams them
+// (handlers/watch.go). From resourceVersion 0 (or none) the current objects come first as
+// ADDED. A resourceVersion older than the event log gets an ERROR event carrying a 410
+// Expired Status, and the stream ends. BOOKMARK events (when asked for) carry the
+// current resourceVersion while nothing changes. The stream ends at timeoutSeconds.
+void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_namespace,
+                bool table, const httplib::Request& req, httplib::Response& res, std::string labels,
+                std::string fields) {
+  struct State {
+    bool started = false;
+    uint64_t since = 0;
+    std::chrono::steady_clock::time_point deadline;
+    std::chrono::steady_clock::time_point last_write;
+  };
+  auto state = std::make_shared<State>();
+  const std::string rv = req.get_param_value("resourceVersion");
+  int64_t timeout = 1800;
+  try {
+    if (req.has_param("timeoutSeconds"))
+      timeout = std::stoll(req.get_param_value("timeoutSeconds"));
+    if (!rv.empty()) state->since = std::stoull(rv);
+  } catch (...) {
+    return SendStatus(res, 400, "BadRequest", "invalid resourceVersion or timeoutSeconds");
+  }
+  const bool bookmarks = req.get_param_value("allowWatchBookmarks") == "true";
+  state->deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(std::max<int64_t>(1, timeout));
+  const nlohmann::json columns = store.columns(resource);
+  auto matches = [labels, fields](const nlohmann::json& object) {
+    bool ok = true;
+    std::string error;
+    const nlohmann::json no_labels = nlohmann::json::object();
+    const nlohmann::json& l =
+        object["metadata"].contains("labels") ? object["metadata"]["labels"] : no_labels;
+    return MatchesLabels(l, labels, &ok) && MatchesFields(object, fields, &error);
+  };
+  auto shape = [table, columns](const StoredObject& o) {
+    return table ? Table(columns, {Row(o, false)}, o.version) : o.object;
+  };
+  res.set_chunked_content_provider("application/json", [&store, resource, in_namespace, state,
+                                                        bookmarks, matches,
+                                                        shape](size_t, httplib::DataSink& sink) {
+    auto write = [&](const nlohmann::json& event) {
+      const std::string line = event.dump() + "\n";
+      state->last_write = std::chrono::steady_clock::now();
+      return sink.write(line.data(), line.size());
+    };
+    if (!state->started) {
+      state->started = true;
+      if (state->since == 0) {
+        state->since = store.version();
+        for (const StoredObject& o : store.List(resource)) {
+          if (in_namespace && matches(o.object)) write({{"type", "ADDED"}, {"object", shape(o)}});
+        }
+      }
+    }
+    uint64_t current = 0;
+    Result<std::vector<WatchEvent>> events = store.EventsSince(resource, state->since, &current);
+    if (!events.ok()) {
+      write({{"type", "ERROR"},
+             {"object",
+              {{"kind", "Status"},
+               {"apiVersion", "v1"},
+               {"metadata", nlohmann::json::object()},
+               {"status", "Failure"},
+               {"message", events.status().message()},
+               {"reason", "Expired"},
+               {"code", 410}}}});
+      sink.done();
+      return true;
+    }
+    for (const WatchEvent& e : *events) {
+      if (in_namespace && matches(e.object.object)) {
+        write({{"type", e.type}, {"object", shape(e.object)}});
+      }
+    }
+    state->since = std::max(state->since, current);
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= state->deadline) {
+      sink.done();
+      return true;
+    }
+    if (bookmarks && now - state->last_write > std::chrono::seconds(10)) {
+      write({{"type", "BOOKMARK"},
+             {"object",
+              {{"kind", "Bookmark"},
+               {"apiVersion", "v1"},
+               {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}}});
+    }
+    store.WaitNewer(state->since, std::min(state->deadline, now + std::chrono::seconds(1)));
+    return sink.is_writable();
+  });
+}
+
+// GET of one object, a list, or a watch, from the store.
+void ServeResource(const ObjectStore& store, const ResourceInfo& info, const httplib::Request& req,
+                   httplib::Response& res, std::string ns, std::string name) {
+  const std::string resource(info.resource);
+  if (resource == "namespaces" && name.empty() && !ns.empty()) std::swap(name, ns);
+  const bool in_namespace = !info.namespaced || ns.empty() || ns == kNamespace;
+  const bool table = WantsTable(req);
+  const bool full_object = req.get_param_value("includeObject") == "Object";
+  const std::string qualified =
+      resource + (info.group.empty() ? "" : "." + std::string(info.group));
+  if (!name.empty() && req.get_param_value("watch") != "true" &&
+      req.get_param_value("watch") != "1") {
+    for (const StoredObject& o : store.List(resource)) {
+      if (!in_namespace || o.object["metadata"]["name"] != name) continue;
+      if (!table) return Send(res, 200, o.object);
+      return Send(res, 200, Table(store.columns(resource), {Row(o, full_object)}, o.version));
+    }
+    return SendStatus(res, 404, "NotFound", qualified + " \"" + name + "\" not found",
+                      {{"name", name}, {"kind", resource}});
+  }
+  const std::string labels = req.get_param_value("labelSelector");
+  std::string fields = req.get_param_value("fieldSelector");
+  if (!name.empty()) fields = "metadata.name=" + name + (fields.empty() ? "" : "," + fields);
+  auto selected = [&](const nlohmann::json& object, std::string* error) {
+    bool ok = true;
+    const nlohmann::json no_labels = nlohmann::json::object();
+    const nlohmann::json& l =
+        object["metadata"].contains("labels") ? object["metadata"]["labels"] : no_labels;
+    if (!MatchesLabels(l, labels, &ok)) {
+      if (!ok) *error = "unable to parse requirement: " + labels;
+      return false;
+    }
+    return MatchesFields(object, fields, error);
+  };
+  const std::string watch = req.get_param_value("watch");
+  if (watch == "true" || watch == "1") {
+    return ServeWatch(store, resource, in_namespace, table, req, res, labels, fields);
+  }
+  const uint64_t version = store.version();
+  nlohmann::json items = nlohmann::json::array(), rows = nlohmann::json::array();
+  for (const StoredObject& o : store.List(resource)) {
+    if (!in_namespace) break;
+    std::string error;
+    if (!selected(o.object, &error)) {
+      if (!error.empty()) return SendStatus(res, 400, "BadRequest", error);
+      continue;
+    }
+    items.push_back(o.object);
+    rows.push_back(Row(o, full_object));
+  }
+  if (table) return Send(res, 200, Table(store.columns(resource), std::move(rows), version));
+  Send(res, 200,
+       {{"kind", std::string(info.kind) + "List"},
+        {"apiVersion", info.group.empty()
+                           ? std::string(info.version)
+                           : std::string(info.group) + "/" + std::string(info.version)},
+        {"metadata", {{"resourceVersion", std::to_string(version)}}},
+        {"items", std::move(items)}});
+}
 }  // namespace
 
-ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls) : cluster_(cluster), tls_(tls) {
+namespace {
+
+void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
+  const Timestamp now = sim.Now();
+  store.Sync("namespaces", Namespaces(started, now));
+  store.Sync("nodes", Nodes(sim.cluster(), now));
+  store.Sync("pods", Pods(sim.cluster(), now));
+  store.Sync("deployments", Deployments(sim.cluster(), started, now));
+}
+
+}  // namespace
+
+ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
+    : cluster_(cluster), store_(std::make_unique<ObjectStore>()), tls_(tls) {
+  cluster_.Read([this](const Simulator& sim) {
+    SyncStore(*store_, sim, cluster_.started());
+    return 0;
+  });
+  ObjectStore* store = store_.get();
+  const Timestamp started = cluster_.started();
+  cluster_.SetObserver([store, started](const Simulator& sim) { SyncStore(*store, sim, started); });
   if (tls != nullptr) {
     server_ =
         std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return SetupTls(ctx, *tls); });
@@ -201,88 +433,16 @@ void ApiServer::Routes() {
                        std::string name) {
     if (resource.empty()) {
       const nlohmann::json list = ResourceList(group, version);
-      if (list.is_null())
+      if (list.is_null()) {
         return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
+      }
       return Send(res, 200, list);
-    }
-    // /api/v1/namespaces/NS is the namespace itself.
-    if (resource == "namespaces" && name.empty() && !ns.empty()) {
-      name = ns;
-      ns.clear();
     }
     const ResourceInfo* info = FindResource(group, version, resource);
     if (info == nullptr) {
       return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
     }
-    if (req.method != "GET") {
-      return SendStatus(res, 405, "MethodNotAllowed",
-                        "the server does not allow this method on the requested resource");
-    }
-    KindView view = cluster_.Read([&](const Simulator& sim) {
-      const Timestamp now = sim.Now();
-      if (info->resource == "namespaces") return Namespaces(cluster_.started(), now);
-      if (info->resource == "nodes") return Nodes(sim.cluster(), now);
-      if (info->resource == "pods") return Pods(sim.cluster(), now);
-      return Deployments(sim.cluster(), cluster_.started(), now);
-    });
-    const bool in_namespace = ns.empty() || ns == kNamespace;
-    const std::string kind_name =
-        std::string(info->resource) + (info->group.empty() ? "" : "." + std::string(info->group));
-    if (!name.empty()) {
-      if (in_namespace) {
-        for (size_t i = 0; i < view.items.size(); ++i) {
-          if (view.items[i]["metadata"]["name"] != name) continue;
-          if (!WantsTable(req)) return Send(res, 200, view.items[i]);
-          nlohmann::json row = {{"cells", view.rows[i]},
-                                {"object",
-                                 {{"kind", "PartialObjectMetadata"},
-                                  {"apiVersion", "meta.k8s.io/v1"},
-                                  {"metadata", view.items[i]["metadata"]}}}};
-          return Send(res, 200,
-                      {{"kind", "Table"},
-                       {"apiVersion", "meta.k8s.io/v1"},
-                       {"metadata", {{"resourceVersion", "1"}}},
-                       {"columnDefinitions", view.columns},
-                       {"rows", {row}}});
-        }
-      }
-      return SendStatus(res, 404, "NotFound", kind_name + " \"" + name + "\" not found",
-                        {{"name", name}, {"kind", resource}});
-    }
-    bool selector_ok = true;
-    nlohmann::json items = nlohmann::json::array(), rows = nlohmann::json::array();
-    const std::string selector = req.get_param_value("labelSelector");
-    for (size_t i = 0; i < view.items.size() && in_namespace; ++i) {
-      const nlohmann::json& labels =
-          view.items[i]["metadata"].value("labels", nlohmann::json::object());
-      if (!MatchesLabels(labels, selector, &selector_ok)) {
-        if (!selector_ok) {
-          return SendStatus(res, 400, "BadRequest", "unable to parse requirement: " + selector);
-        }
-        continue;
-      }
-      items.push_back(view.items[i]);
-      rows.push_back({{"cells", view.rows[i]},
-                      {"object",
-                       {{"kind", "PartialObjectMetadata"},
-                        {"apiVersion", "meta.k8s.io/v1"},
-                        {"metadata", view.items[i]["metadata"]}}}});
-    }
-    if (WantsTable(req)) {
-      return Send(res, 200,
-                  {{"kind", "Table"},
-                   {"apiVersion", "meta.k8s.io/v1"},
-                   {"metadata", {{"resourceVersion", "1"}}},
-                   {"columnDefinitions", view.columns},
-                   {"rows", rows}});
-    }
-    Send(res, 200,
-         {{"kind", std::string(info->kind) + "List"},
-          {"apiVersion", info->group.empty()
-                             ? std::string(info->version)
-                             : std::string(info->group) + "/" + std::string(info->version)},
-          {"metadata", {{"resourceVersion", "1"}}},
-          {"items", items}});
+    ServeResource(*store_, *info, req, res, ns, name);
   };
   static const std::regex kCore(R"(^/api/v1(?:/namespaces/([^/]+))?(?:/([a-z]+)(?:/([^/]+))?)?$)");
   static const std::regex kGroup(

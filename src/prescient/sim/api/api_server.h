@@ -22,6 +22,8 @@ class Server;
 
 namespace prescient::sim::api {
 
+class ObjectStore;
+
 inline constexpr std::string_view kServedGitVersion = "v1.32.4";
 // Each open request (a watch, later) holds a worker: far more than cpp-httplib's default.
 inline constexpr int kServerThreads = 64;
@@ -47,6 +49,7 @@ class ApiServer {
 
   LiveCluster& cluster_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<ObjectStore> store_;
   std::string address_;
   const TlsMaterial* tls_;
 };

@@ -11,10 +11,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
 
@@ -48,6 +50,97 @@ TEST(ResourcesTest, DiscoveryCarriesShortNamesAndCategories) {
   EXPECT_TRUE(pods);
   EXPECT_TRUE(ResourceList("apps", "v2").is_null());
   EXPECT_EQ(LegacyGroupList()["groups"][0]["name"], "apps");
+}
+
+KindView View(const std::vector<std::pair<std::string, int>>& objects) {
+  KindView v;
+  for (const auto& [name, value] : objects) {
+    v.items.push_back(
+        {{"kind", "Pod"}, {"metadata", {{"name", name}}}, {"spec", {{"value", value}}}});
+    v.rows.push_back({name});
+  }
+  return v;
+}
+
+TEST(ObjectStoreTest, VersionsOnlyRealChangesAndLogsThemInOrder) {
+  ObjectStore store;
+  store.Sync("pods", View({{"a", 1}, {"b", 1}}));
+  const uint64_t v0 = store.version();
+  store.Sync("pods", View({{"a", 1}, {"b", 1}}));  // No-op: no new version.
+  EXPECT_EQ(store.version(), v0);
+  store.Sync("pods", View({{"a", 2}, {"c", 1}}));  // a modified, c added, b deleted.
+  uint64_t current = 0;
+  Result<std::vector<WatchEvent>> events = store.EventsSince("pods", v0, &current);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].type, "MODIFIED");
+  EXPECT_EQ((*events)[1].type, "ADDED");
+  EXPECT_EQ((*events)[2].type, "DELETED");
+  EXPECT_EQ((*events)[2].object.object["metadata"]["name"], "b");
+  for (size_t i = 1; i < events->size(); ++i)
+    EXPECT_GT((*events)[i].version, (*events)[i - 1].version);
+  EXPECT_EQ(current, store.version());
+  for (const StoredObject& o : store.List("pods")) {
+    EXPECT_EQ(o.object["metadata"]["resourceVersion"], std::to_string(o.version));
+  }
+  // Other resources' events are not this resource's.
+  store.Sync("nodes", View({{"n", 1}}));
+  events = store.EventsSince("pods", current, &current);
+  ASSERT_TRUE(events.ok());
+  EXPECT_TRUE(events->empty());
+}
+
+// A client doing list+watch, as client-go's Reflector does, ends with exactly the
+// server's state, seeing every change in order, also when its watch expires (410) and
+// it has to re-list.
+TEST(ObjectStoreTest, ListWatchSeesEveryChangeInOrderAcrossA410Relist) {
+  ObjectStore store(/*log_capacity=*/4);
+  std::map<std::string, int> client;
+  uint64_t rv = 0;
+  auto relist = [&] {
+    client.clear();
+    for (const StoredObject& o : store.List("pods"))
+      client[o.object["metadata"]["name"]] = o.object["spec"]["value"];
+    rv = store.version();
+  };
+  int relists = 0;
+  auto watch = [&] {
+    uint64_t current = 0;
+    Result<std::vector<WatchEvent>> events = store.EventsSince("pods", rv, &current);
+    if (!events.ok()) {
+      EXPECT_EQ(events.status().code(), StatusCode::kOutOfRange);  // 410 Expired.
+      ++relists;
+      return relist();
+    }
+    uint64_t last = rv;
+    for (const WatchEvent& e : *events) {
+      EXPECT_GT(e.version, last);
+      last = e.version;
+      const std::string name = e.object.object["metadata"]["name"];
+      if (e.type == "DELETED") {
+        client.erase(name);
+      } else {
+        client[name] = e.object.object["spec"]["value"];
+      }
+    }
+    rv = current;
+  };
+  store.Sync("pods", View({{"a", 1}}));
+  relist();
+  std::vector<std::pair<std::string, int>> state = {{"a", 1}};
+  for (int step = 1; step <= 30; ++step) {
+    state.push_back({"p" + std::to_string(step), step});
+    if (step % 3 == 0) state.erase(state.begin());
+    state.front().second = step * 10;
+    store.Sync("pods", View(state));
+    if (step % 7 != 0) watch();  // Every 7th step the client falls behind.
+  }
+  watch();
+  watch();
+  std::map<std::string, int> server;
+  for (const auto& [name, value] : state) server[name] = value;
+  EXPECT_EQ(client, server);
+  EXPECT_GT(relists, 0);
 }
 
 // `prescient sim serve` on a free port, and kubectl pointed at it.
@@ -181,6 +274,18 @@ TEST_F(KubectlTest, ClientCertificateWorksAndABadTokenIsUnauthorized) {
   EXPECT_THAT(out, HasSubstr("web"));
   EXPECT_NE(Kubectl("--token not-the-token get pods", &out), 0);
   EXPECT_THAT(out, HasSubstr("Unauthorized"));
+}
+
+TEST_F(KubectlTest, GetWatchStreamsChanges) {
+  Start();
+  std::string out;
+  // The server runs 120x: a few seconds are several simulated minutes of HPA activity.
+  Kubectl("get pods -w --request-timeout=4s", &out);
+  EXPECT_THAT(out, HasSubstr("NAME"));
+  EXPECT_THAT(out, HasSubstr("web-"));
+  ASSERT_EQ(Kubectl("get --raw /api/v1/namespaces/default/pods", &out), 0) << out;
+  const std::string rv = nlohmann::json::parse(out)["metadata"]["resourceVersion"];
+  EXPECT_GT(std::stoull(rv), 1u);
 }
 
 TEST_F(KubectlTest, PlainHttpOnRequest) {

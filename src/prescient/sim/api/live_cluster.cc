@@ -25,19 +25,22 @@ void LiveCluster::Loop() {
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     const Timestamp target = started_ + Duration(static_cast<int64_t>(wall * speed_));
-    // One simulated minute per lock hold, so readers never wait long.
+    // At most one simulated minute per lock hold, so readers never wait long. Policies
+    // act on minute boundaries, as the controller's tick does.
     while (!stop_) {
       std::lock_guard<std::mutex> lock(mu_);
       const Timestamp now = sim_->Now();
-      if (now + Duration(60) > target) {
-        if (now < target)
-          sim_->RunUntil(target - Duration((target - now).count() % sim_->tick().count()));
-        break;
+      const Timestamp next_minute = std::chrono::floor<std::chrono::minutes>(now) + Duration(60);
+      Timestamp until = std::min(next_minute, target);
+      until -= Duration((until - now).count() % sim_->tick().count());
+      if (until <= now) break;
+      if (now.time_since_epoch().count() % 60 == 0) {
+        for (int i = 0; i < sim_->service_count() && i < static_cast<int>(policies_.size()); ++i) {
+          (void)policies_[static_cast<size_t>(i)]->Tick(sim_->target(i));
+        }
       }
-      for (int i = 0; i < sim_->service_count() && i < static_cast<int>(policies_.size()); ++i) {
-        (void)policies_[static_cast<size_t>(i)]->Tick(sim_->target(i));
-      }
-      sim_->RunUntil(now + Duration(60));
+      sim_->RunUntil(until);
+      if (observer_) observer_(*sim_);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,10 @@ class LiveCluster {
   LiveCluster(const LiveCluster&) = delete;
   LiveCluster& operator=(const LiveCluster&) = delete;
 
+  // Called with the simulator after every step, under the lock (set before Start()).
+  void SetObserver(std::function<void(const Simulator&)> observer) {
+    observer_ = std::move(observer);
+  }
   void Start();
   void Stop();
 
@@ -45,6 +50,7 @@ class LiveCluster {
   std::vector<std::unique_ptr<scaling::Policy>> policies_;
   const double speed_;
   const Timestamp started_;
+  std::function<void(const Simulator&)> observer_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
