@@ -16,6 +16,7 @@
 #include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
+#include "prescient/sim/api/writes.h"
 
 namespace prescient::sim::api {
 namespace {
@@ -426,14 +427,14 @@ void ApiServer::Routes() {
     Send(res, 200, LegacyGroupList());
   });
 
-  // /api/v1[/namespaces/NS]/RESOURCE[/NAME] and
-  // /apis/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME].
+  // /api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUBRESOURCE]] and
+  // /apis/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME[/SUBRESOURCE]].
   auto handle = [this](const httplib::Request& req, httplib::Response& res, std::string group,
-                       std::string version, std::string ns, std::string resource,
-                       std::string name) {
+                       std::string version, std::string ns, std::string resource, std::string name,
+                       std::string subresource) {
     if (resource.empty()) {
       const nlohmann::json list = ResourceList(group, version);
-      if (list.is_null()) {
+      if (list.is_null() || req.method != "GET") {
         return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
       }
       return Send(res, 200, list);
@@ -442,38 +443,52 @@ void ApiServer::Routes() {
     if (info == nullptr) {
       return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
     }
-    ServeResource(*store_, *info, req, res, ns, name);
+    if (!subresource.empty()) {
+      bool served = false;
+      for (const SubresourceInfo& sub : info->subresources) served |= sub.name == subresource;
+      if (!served) {
+        return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
+      }
+    }
+    if (req.method == "GET" && subresource.empty())
+      return ServeResource(*store_, *info, req, res, ns, name);
+    if (info->namespaced && !ns.empty() && ns != kNamespace) {
+      return SendStatus(res, 404, "NotFound", "namespaces \"" + ns + "\" not found");
+    }
+    const WriteResponse w =
+        HandleWrite(cluster_, *store_,
+                    {req.method, resource, subresource, name, req.get_header_value("Content-Type"),
+                     req.method == "DELETE" ? std::string() : req.body});
+    Send(res, w.code, w.body);
   };
-  static const std::regex kCore(R"(^/api/v1(?:/namespaces/([^/]+))?(?:/([a-z]+)(?:/([^/]+))?)?$)");
+  static const std::regex kCore(
+      R"(^/api/v1(?:/namespaces/([^/]+))?(?:/([a-z]+)(?:/([^/]+)(?:/([a-z]+))?)?)?$)");
   static const std::regex kGroup(
-      R"(^/apis/([^/]+)/([^/]+)(?:/namespaces/([^/]+))?(?:/([a-z]+)(?:/([^/]+))?)?$)");
+      R"(^/apis/([^/]+)/([^/]+)(?:/namespaces/([^/]+))?(?:/([a-z]+)(?:/([^/]+)(?:/([a-z]+))?)?)?$)");
   auto route = [handle](const httplib::Request& req, httplib::Response& res) {
     std::smatch m;
     if (std::regex_match(req.path, m, kCore)) {
       // "/api/v1/namespaces/NS" parses as ns=NS with no resource: the namespace itself.
       std::string resource = m[2], ns = m[1];
       if (resource.empty() && !ns.empty()) resource = "namespaces";
-      return handle(req, res, "", "v1", ns, resource, m[3]);
+      return handle(req, res, "", "v1", ns, resource, m[3], m[4]);
     }
     if (std::regex_match(req.path, m, kGroup)) {
       std::string resource = m[4], ns = m[3];
       if (resource.empty() && !ns.empty()) {
         return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
       }
-      return handle(req, res, m[1], m[2], ns, resource, m[5]);
+      return handle(req, res, m[1], m[2], ns, resource, m[5], m[6]);
     }
     SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
   };
-  s.Get(R"(/api/v1.*)", route);
-  s.Get(R"(/apis/.*)", route);
-  auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
-    SendStatus(res, 405, "MethodNotAllowed",
-               "the server does not allow this method on the requested resource");
-  };
-  s.Post(R"(/.*)", not_allowed);
-  s.Put(R"(/.*)", not_allowed);
-  s.Patch(R"(/.*)", not_allowed);
-  s.Delete(R"(/.*)", not_allowed);
+  for (const char* pattern : {R"(/api/v1.*)", R"(/apis/.*)"}) {
+    s.Get(pattern, route);
+    s.Post(pattern, route);
+    s.Put(pattern, route);
+    s.Patch(pattern, route);
+    s.Delete(pattern, route);
+  }
   s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (res.body.empty()) {
       SendStatus(res, res.status == 404 ? 404 : res.status,

@@ -264,7 +264,13 @@ TEST_F(KubectlTest, ErrorsAreTheApiServersStatus) {
   EXPECT_THAT(out, HasSubstr("pods \"nope\" not found"));
   EXPECT_NE(Kubectl("get frobnicators", &out), 0);
   EXPECT_THAT(out, HasSubstr("doesn't have a resource type"));
-  EXPECT_NE(Kubectl("scale deploy web --replicas=3", &out), 0);  // Writes are not served yet.
+  EXPECT_NE(Kubectl("patch deploy web --type=json -p "
+                    "'[{\"op\":\"add\",\"path\":\"/metadata/labels/x\",\"value\":\"y\"}]'",
+                    &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("json patch"));
+  EXPECT_NE(Kubectl("patch node nope -p '{\"spec\":{\"unschedulable\":true}}'", &out), 0);
+  EXPECT_THAT(out, HasSubstr("not found"));
 }
 
 TEST_F(KubectlTest, ClientCertificateWorksAndABadTokenIsUnauthorized) {
@@ -286,6 +292,36 @@ TEST_F(KubectlTest, GetWatchStreamsChanges) {
   ASSERT_EQ(Kubectl("get --raw /api/v1/namespaces/default/pods", &out), 0) << out;
   const std::string rv = nlohmann::json::parse(out)["metadata"]["resourceVersion"];
   EXPECT_GT(std::stoull(rv), 1u);
+}
+
+TEST_F(KubectlTest, CordonTaintScaleDeleteAndDrainChangeTheCluster) {
+  Start();
+  std::string out;
+  ASSERT_EQ(Kubectl("get nodes -o jsonpath={.items[0].metadata.name}", &out), 0) << out;
+  const std::string node = out;
+  ASSERT_EQ(Kubectl("cordon " + node, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get node " + node + " -o json", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["spec"].value("unschedulable", false), true);
+  ASSERT_EQ(Kubectl("get nodes", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("SchedulingDisabled"));
+  ASSERT_EQ(Kubectl("uncordon " + node, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get node " + node + " -o json", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["spec"].value("unschedulable", false), false);
+  ASSERT_EQ(Kubectl("taint nodes " + node + " dedicated=web:NoSchedule", &out), 0) << out;
+  ASSERT_EQ(Kubectl("get node " + node + " -o json", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["spec"]["taints"][0]["key"], "dedicated");
+  ASSERT_EQ(Kubectl("taint nodes " + node + " dedicated-", &out), 0) << out;
+  ASSERT_EQ(Kubectl("scale deploy web-placeholder --replicas=2", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("scaled"));
+  EXPECT_NE(Kubectl("scale deploy nope --replicas=2", &out), 0);
+  ASSERT_EQ(Kubectl("get pods -l app=web -o jsonpath={.items[0].metadata.name}", &out), 0) << out;
+  const std::string pod = out;
+  ASSERT_EQ(Kubectl("delete pod " + pod + " --wait=false", &out), 0) << out;
+  ASSERT_EQ(Kubectl("get pod " + pod + " -o json", &out), 0) << out;  // Terminating for 30 s.
+  EXPECT_TRUE(nlohmann::json::parse(out)["metadata"].contains("deletionTimestamp"));
+  ASSERT_EQ(Kubectl("drain " + node + " --ignore-daemonsets --timeout=20s", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("evicted"));
+  EXPECT_THAT(out, HasSubstr("drained"));
 }
 
 TEST_F(KubectlTest, PlainHttpOnRequest) {

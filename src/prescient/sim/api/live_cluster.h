@@ -40,6 +40,15 @@ class LiveCluster {
     std::lock_guard<std::mutex> lock(mu_);
     return f(static_cast<const Simulator&>(*sim_));
   }
+  // Runs f(Simulator&) under the lock, then the observer, so readers see the change at
+  // once.
+  template <typename F>
+  auto Write(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto result = f(*sim_);
+    if (observer_) observer_(*sim_);
+    return result;
+  }
   Timestamp started() const { return started_; }
 
  private:

@@ -10,12 +10,22 @@
 namespace prescient::sim::api {
 namespace {
 
-const std::vector<std::string_view> kReadVerbs = {"get", "list"};
+const std::vector<std::string_view> kReadVerbs = {"get", "list", "watch"};
+const std::vector<std::string_view> kWriteVerbs = {"get", "list", "watch", "patch", "update"};
 
 const std::array<ResourceInfo, 4> kResources = {{
-    {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kReadVerbs},
-    {"", "v1", "nodes", "node", "Node", false, {"no"}, {}, kReadVerbs},
-    {"", "v1", "pods", "pod", "Pod", true, {"po"}, {"all"}, kReadVerbs},
+    {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kReadVerbs, {}},
+    {"", "v1", "nodes", "node", "Node", false, {"no"}, {}, kWriteVerbs, {}},
+    {"",
+     "v1",
+     "pods",
+     "pod",
+     "Pod",
+     true,
+     {"po"},
+     {"all"},
+     {"get", "list", "watch", "delete"},
+     {{"eviction", "policy", "v1", "Eviction", {"create"}}}},
     {"apps",
      "v1",
      "deployments",
@@ -24,7 +34,8 @@ const std::array<ResourceInfo, 4> kResources = {{
      true,
      {"deploy"},
      {"all"},
-     kReadVerbs},
+     kWriteVerbs,
+     {{"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}}}},
 }};
 
 nlohmann::json Strings(const std::vector<std::string_view>& v) {
@@ -63,6 +74,16 @@ nlohmann::json AggregatedDiscovery(bool core) {
         {"verbs", Strings(r.verbs)}};
     if (!r.short_names.empty()) res["shortNames"] = Strings(r.short_names);
     if (!r.categories.empty()) res["categories"] = Strings(r.categories);
+    if (!r.subresources.empty()) {
+      nlohmann::json subs = nlohmann::json::array();
+      for (const SubresourceInfo& sub : r.subresources) {
+        subs.push_back(
+            {{"subresource", sub.name},
+             {"responseKind", {{"group", sub.group}, {"version", sub.version}, {"kind", sub.kind}}},
+             {"verbs", Strings(sub.verbs)}});
+      }
+      res["subresources"] = std::move(subs);
+    }
     const std::string g(r.group);
     if (!groups.contains(g)) {
       order.push_back(g);
@@ -115,6 +136,16 @@ nlohmann::json ResourceList(std::string_view group, std::string_view version) {
     if (!r.short_names.empty()) res["shortNames"] = Strings(r.short_names);
     if (!r.categories.empty()) res["categories"] = Strings(r.categories);
     resources.push_back(std::move(res));
+    // `kubectl drain` looks here for pods/eviction (policy/v1 Eviction) before evicting.
+    for (const SubresourceInfo& sub : r.subresources) {
+      resources.push_back({{"name", std::string(r.resource) + "/" + std::string(sub.name)},
+                           {"singularName", r.singular},
+                           {"namespaced", r.namespaced},
+                           {"group", sub.group},
+                           {"version", sub.version},
+                           {"kind", sub.kind},
+                           {"verbs", Strings(sub.verbs)}});
+    }
   }
   if (resources.empty()) return nullptr;
   return {{"kind", "APIResourceList"},

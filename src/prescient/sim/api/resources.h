@@ -14,6 +14,12 @@
 
 namespace prescient::sim::api {
 
+struct SubresourceInfo {
+  std::string_view name;                  // "scale", "eviction".
+  std::string_view group, version, kind;  // Of its request/response object.
+  std::vector<std::string_view> verbs;
+};
+
 struct ResourceInfo {
   std::string_view group;  // "" for core.
   std::string_view version;
@@ -24,6 +30,7 @@ struct ResourceInfo {
   std::vector<std::string_view> short_names;
   std::vector<std::string_view> categories;
   std::vector<std::string_view> verbs;
+  std::vector<SubresourceInfo> subresources;
 };
 
 std::span<const ResourceInfo> ServedResources();
