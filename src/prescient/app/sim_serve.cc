@@ -81,6 +81,8 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
   spec.hpa_spec.min_replicas = 2;
   spec.hpa_spec.max_replicas = 100;
   spec.initial_replicas = scaling::SteadyHpaReplicas(spec.trace.RateAt(start), kCapacityRps, 0.7);
+  // A PodDisruptionBudget that lets a drain take three pods at a time.
+  spec.pdb_min_available = std::max(1, spec.initial_replicas - 3);
   sim::SimulatorOptions so;
   so.seed = o.seed;
   so.record_minutes = false;

@@ -143,6 +143,19 @@ class Simulator::Service final : public scaling::ScalingTarget {
     last_replicas_ = r;
   }
 
+  ServiceView View() const {
+    ServiceView v;
+    v.name = spec_.name;
+    v.deployment = app_;
+    v.hpa = spec_.hpa;
+    v.hpa_spec = spec_.hpa_spec;
+    double cpu = 0;
+    for (double c : cpu_ring_) cpu += c;
+    v.cpu_utilization_percent =
+        static_cast<int>(std::lround(100 * cpu / static_cast<double>(cpu_ring_.size())));
+    v.pdb_min_available = spec_.pdb_min_available;
+    return v;
+  }
   DeploymentId app() const { return app_; }
   DeploymentId placeholder() const { return placeholder_; }
   ServiceTotals& totals() { return totals_; }
@@ -236,6 +249,10 @@ scaling::ScalingTarget& Simulator::target(int service) {
 const ServiceTotals& Simulator::totals(int service) const {
   return services_[static_cast<size_t>(service)]->totals();
 }
+ServiceView Simulator::view(int service) const {
+  return services_[static_cast<size_t>(service)]->View();
+}
+
 const std::vector<MinuteRecord>& Simulator::minutes(int service) const {
   return services_[static_cast<size_t>(service)]->records();
 }

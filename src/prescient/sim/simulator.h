@@ -57,6 +57,16 @@ struct SimulatorOptions {
   bool record_minutes = true;  // Keep per-minute records (for plots and --output).
 };
 
+// A service's autoscaling objects, as the API shows them.
+struct ServiceView {
+  std::string name;
+  DeploymentId deployment = 0;
+  bool hpa = false;
+  scaling::HpaSpec hpa_spec;
+  int cpu_utilization_percent = 0;  // What metrics-server reports now (mean of ready pods).
+  int pdb_min_available = -1;
+};
+
 // One service, one minute.
 struct MinuteRecord {
   Timestamp time;
@@ -111,6 +121,7 @@ class Simulator {
   int service_count() const { return static_cast<int>(services_.size()); }
   scaling::ScalingTarget& target(int service);
   const ServiceTotals& totals(int service) const;
+  ServiceView view(int service) const;
   const std::vector<MinuteRecord>& minutes(int service) const;
   const ClusterTotals& cluster_totals() const { return cluster_totals_; }
   const ClusterState& cluster() const { return cluster_; }

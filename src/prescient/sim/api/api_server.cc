@@ -331,6 +331,8 @@ void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
   store.Sync("nodes", Nodes(sim.cluster(), now));
   store.Sync("pods", Pods(sim.cluster(), now));
   store.Sync("deployments", Deployments(sim.cluster(), started, now));
+  store.Sync("horizontalpodautoscalers", Hpas(sim, started, now));
+  store.Sync("poddisruptionbudgets", Pdbs(sim, started, now));
 }
 
 }  // namespace

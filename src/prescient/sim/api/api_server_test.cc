@@ -233,6 +233,11 @@ TEST_F(KubectlTest, GetShowsTheLiveClusterWithTheUsualColumns) {
   EXPECT_THAT(out, HasSubstr("deployment.apps/web"));
   ASSERT_EQ(Kubectl("get ns", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("kube-system"));
+  ASSERT_EQ(Kubectl("get hpa", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("Deployment/web"));
+  EXPECT_THAT(out, HasSubstr("/70%"));
+  ASSERT_EQ(Kubectl("get pdb web -o json", &out), 0) << out;
+  EXPECT_GE(nlohmann::json::parse(out)["spec"]["minAvailable"].get<int>(), 1);
 }
 
 TEST_F(KubectlTest, JsonObjectsAgreeWithEachOther) {
@@ -319,8 +324,11 @@ TEST_F(KubectlTest, CordonTaintScaleDeleteAndDrainChangeTheCluster) {
   ASSERT_EQ(Kubectl("delete pod " + pod + " --wait=false", &out), 0) << out;
   ASSERT_EQ(Kubectl("get pod " + pod + " -o json", &out), 0) << out;  // Terminating for 30 s.
   EXPECT_TRUE(nlohmann::json::parse(out)["metadata"].contains("deletionTimestamp"));
-  ASSERT_EQ(Kubectl("drain " + node + " --ignore-daemonsets --timeout=20s", &out), 0) << out;
+  // The PodDisruptionBudget lets three pods go at a time: the drain is refused (429) until
+  // replacements are Ready on a new node, then goes on.
+  ASSERT_EQ(Kubectl("drain " + node + " --ignore-daemonsets --timeout=90s", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("evicted"));
+  EXPECT_THAT(out, HasSubstr("disruption budget"));
   EXPECT_THAT(out, HasSubstr("drained"));
 }
 

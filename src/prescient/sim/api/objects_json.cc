@@ -290,4 +290,85 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
   return v;
 }
 
+KindView Hpas(const Simulator& sim, Timestamp started, Timestamp now) {
+  KindView v;
+  v.columns = {Column("Name", 0, "name"), Column("Reference"), Column("Targets"), Column("MinPods"),
+               Column("MaxPods"),         Column("Replicas"),  Column("Age")};
+  for (int i = 0; i < sim.service_count(); ++i) {
+    const ServiceView s = sim.view(i);
+    if (!s.hpa) continue;
+    const Deployment& d = sim.cluster().deployments()[static_cast<size_t>(s.deployment)];
+    const int target = s.hpa_spec.target_cpu_utilization_percent;
+    v.items.push_back(
+        {{"kind", "HorizontalPodAutoscaler"},
+         {"apiVersion", "autoscaling/v2"},
+         {"metadata",
+          {{"name", s.name},
+           {"namespace", kNamespace},
+           {"uid", Uid(6, i)},
+           {"creationTimestamp", FormatTimestamp(started)}}},
+         {"spec",
+          {{"scaleTargetRef",
+            {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", d.name}}},
+           {"minReplicas", s.hpa_spec.min_replicas},
+           {"maxReplicas", s.hpa_spec.max_replicas},
+           {"metrics",
+            {{{"type", "Resource"},
+              {"resource",
+               {{"name", "cpu"},
+                {"target", {{"type", "Utilization"}, {"averageUtilization", target}}}}}}}}}},
+         {"status",
+          {{"currentReplicas", d.replicas},
+           {"desiredReplicas", d.replicas},
+           {"currentMetrics",
+            {{{"type", "Resource"},
+              {"resource",
+               {{"name", "cpu"},
+                {"current", {{"averageUtilization", s.cpu_utilization_percent}}}}}}}}}}});
+    v.rows.push_back(
+        {s.name, "Deployment/" + d.name,
+         "cpu: " + std::to_string(s.cpu_utilization_percent) + "%/" + std::to_string(target) + "%",
+         std::to_string(s.hpa_spec.min_replicas), std::to_string(s.hpa_spec.max_replicas),
+         std::to_string(d.replicas), HumanAge(now - started)});
+  }
+  return v;
+}
+
+KindView Pdbs(const Simulator& sim, Timestamp started, Timestamp now) {
+  KindView v;
+  v.columns = {Column("Name", 0, "name"), Column("Min Available"), Column("Max Unavailable"),
+               Column("Allowed Disruptions"), Column("Age")};
+  for (int i = 0; i < sim.service_count(); ++i) {
+    const ServiceView s = sim.view(i);
+    if (s.pdb_min_available < 0) continue;
+    int healthy = 0, expected = 0;
+    for (const Pod& p : sim.cluster().pods()) {
+      if (p.deployment != s.deployment || !p.Active()) continue;
+      ++expected;
+      healthy += p.ready ? 1 : 0;
+    }
+    const int allowed = std::max(0, healthy - s.pdb_min_available);
+    v.items.push_back({{"kind", "PodDisruptionBudget"},
+                       {"apiVersion", "policy/v1"},
+                       {"metadata",
+                        {{"name", s.name},
+                         {"namespace", kNamespace},
+                         {"uid", Uid(7, i)},
+                         {"generation", 1},
+                         {"creationTimestamp", FormatTimestamp(started)}}},
+                       {"spec",
+                        {{"minAvailable", s.pdb_min_available},
+                         {"selector", {{"matchLabels", {{"app", s.name}}}}}}},
+                       {"status",
+                        {{"observedGeneration", 1},
+                         {"currentHealthy", healthy},
+                         {"desiredHealthy", s.pdb_min_available},
+                         {"expectedPods", expected},
+                         {"disruptionsAllowed", allowed}}}});
+    v.rows.push_back({s.name, std::to_string(s.pdb_min_available), "N/A", std::to_string(allowed),
+                      HumanAge(now - started)});
+  }
+  return v;
+}
+
 }  // namespace prescient::sim::api

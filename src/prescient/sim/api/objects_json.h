@@ -12,6 +12,7 @@
 
 #include "prescient/core/time.h"
 #include "prescient/sim/cluster.h"
+#include "prescient/sim/simulator.h"
 
 namespace prescient::sim::api {
 
@@ -30,6 +31,11 @@ KindView Namespaces(Timestamp started, Timestamp now);
 KindView Nodes(const ClusterState& cluster, Timestamp now);
 KindView Pods(const ClusterState& cluster, Timestamp now);
 KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp now);
+
+// autoscaling/v2 HorizontalPodAutoscalers and policy/v1 PodDisruptionBudgets of the
+// simulator's services.
+KindView Hpas(const Simulator& sim, Timestamp started, Timestamp now);
+KindView Pdbs(const Simulator& sim, Timestamp started, Timestamp now);
 
 // kubectl's duration.HumanDuration: "45s", "3m10s", "17m", "5h3m", "26h", "3d4h", "40d".
 std::string HumanAge(Duration d);

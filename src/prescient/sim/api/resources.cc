@@ -13,7 +13,7 @@ namespace {
 const std::vector<std::string_view> kReadVerbs = {"get", "list", "watch"};
 const std::vector<std::string_view> kWriteVerbs = {"get", "list", "watch", "patch", "update"};
 
-const std::array<ResourceInfo, 4> kResources = {{
+const std::array<ResourceInfo, 6> kResources = {{
     {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kReadVerbs, {}},
     {"", "v1", "nodes", "node", "Node", false, {"no"}, {}, kWriteVerbs, {}},
     {"",
@@ -36,6 +36,26 @@ const std::array<ResourceInfo, 4> kResources = {{
      {"all"},
      kWriteVerbs,
      {{"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}}}},
+    {"autoscaling",
+     "v2",
+     "horizontalpodautoscalers",
+     "horizontalpodautoscaler",
+     "HorizontalPodAutoscaler",
+     true,
+     {"hpa"},
+     {"all"},
+     kReadVerbs,
+     {}},
+    {"policy",
+     "v1",
+     "poddisruptionbudgets",
+     "poddisruptionbudget",
+     "PodDisruptionBudget",
+     true,
+     {"pdb"},
+     {},
+     kReadVerbs,
+     {}},
 }};
 
 nlohmann::json Strings(const std::vector<std::string_view>& v) {
