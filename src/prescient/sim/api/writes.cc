@@ -54,10 +54,12 @@ std::optional<nlohmann::json> JsonPatchToMerge(const nlohmann::json& ops) {
   return merge;
 }
 
-Result<nlohmann::json> ParsePatch(const WriteRequest& r) {
-  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+}  // namespace
+
+Result<nlohmann::json> ParsePatchBody(const std::string& content_type, const std::string& text) {
+  nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return InvalidArgumentError("error decoding patch: invalid JSON");
-  if (r.content_type.find("json-patch") != std::string::npos) {
+  if (content_type.find("json-patch") != std::string::npos) {
     std::optional<nlohmann::json> merge = JsonPatchToMerge(body);
     if (!merge)
       return InvalidArgumentError(
@@ -69,6 +71,8 @@ Result<nlohmann::json> ParsePatch(const WriteRequest& r) {
   return body;
 }
 
+namespace {
+
 Result<TaintEffect> ParseEffect(const std::string& e) {
   if (e == "NoSchedule") return TaintEffect::kNoSchedule;
   if (e == "PreferNoSchedule") return TaintEffect::kPreferNoSchedule;
@@ -76,33 +80,70 @@ Result<TaintEffect> ParseEffect(const std::string& e) {
   return InvalidArgumentError("spec.taints: unknown effect '" + e + "'");
 }
 
-WriteResponse PatchNode(LiveCluster& cluster, const ObjectStore& store, const WriteRequest& r) {
-  Result<nlohmann::json> patch = ParsePatch(r);
-  if (!patch.ok()) return StatusResponse(400, "BadRequest", patch.status().message());
-  const nlohmann::json spec = patch->value("spec", nlohmann::json::object());
-  std::optional<std::vector<Taint>> taints;
+}  // namespace
+
+Result<NodeChange> DecodeNodePatch(const nlohmann::json& patch) {
+  NodeChange change;
+  if (!patch.is_object() || !patch.contains("spec")) return change;
+  const nlohmann::json& spec = patch["spec"];
+  if (!spec.is_object()) return InvalidArgumentError("spec: must be an object");
+  if (spec.contains("unschedulable")) {
+    const nlohmann::json& u = spec["unschedulable"];
+    if (!u.is_null() && !u.is_boolean()) {
+      return InvalidArgumentError("spec.unschedulable: must be a boolean");
+    }
+    change.unschedulable = u.is_boolean() && u.get<bool>();
+  }
   if (spec.contains("taints")) {
-    taints.emplace();
-    if (!spec["taints"].is_null()) {
-      if (!spec["taints"].is_array())
-        return StatusResponse(422, "Invalid", "spec.taints: must be a list");
-      for (const nlohmann::json& t : spec["taints"]) {
+    change.taints.emplace();
+    const nlohmann::json& taints = spec["taints"];
+    if (!taints.is_null()) {
+      if (!taints.is_array()) return InvalidArgumentError("spec.taints: must be a list");
+      for (const nlohmann::json& t : taints) {
         if (!t.is_object() || !t.contains("key") || !t["key"].is_string()) {
-          return StatusResponse(422, "Invalid", "spec.taints: each taint needs a key");
+          return InvalidArgumentError("spec.taints: each taint needs a string key");
         }
-        Result<TaintEffect> effect = ParseEffect(t.value("effect", ""));
-        if (!effect.ok()) return StatusResponse(422, "Invalid", effect.status().message());
-        taints->push_back({t["key"], t.value("value", ""), *effect});
+        const nlohmann::json value = t.contains("value") ? t["value"] : nlohmann::json("");
+        const nlohmann::json effect = t.contains("effect") ? t["effect"] : nlohmann::json("");
+        if (!value.is_string() || !effect.is_string()) {
+          return InvalidArgumentError("spec.taints: value and effect must be strings");
+        }
+        PRESCIENT_ASSIGN_OR_RETURN(TaintEffect e, ParseEffect(effect.get<std::string>()));
+        change.taints->push_back({t["key"].get<std::string>(), value.get<std::string>(), e});
       }
     }
   }
+  return change;
+}
+
+Result<std::optional<int>> DecodeReplicas(const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("spec") || !body["spec"].is_object() ||
+      !body["spec"].contains("replicas")) {
+    return std::optional<int>();
+  }
+  const nlohmann::json& r = body["spec"]["replicas"];
+  if (!r.is_number_integer() || r.get<int64_t>() < 0 || r.get<int64_t>() > 100000) {
+    return InvalidArgumentError("spec.replicas: Invalid value: must be a non-negative integer");
+  }
+  return std::optional<int>(static_cast<int>(r.get<int64_t>()));
+}
+
+namespace {
+
+Result<nlohmann::json> ParsePatch(const WriteRequest& r) {
+  return ParsePatchBody(r.content_type, r.body);
+}
+
+WriteResponse PatchNode(LiveCluster& cluster, const ObjectStore& store, const WriteRequest& r) {
+  Result<nlohmann::json> patch = ParsePatch(r);
+  if (!patch.ok()) return StatusResponse(400, "BadRequest", patch.status().message());
+  Result<NodeChange> change = DecodeNodePatch(*patch);
+  if (!change.ok()) return StatusResponse(422, "Invalid", change.status().message());
   const bool found = cluster.Write([&](Simulator& sim) {
     for (Node& n : sim.mutable_cluster().mutable_nodes()) {
       if (n.deleted || n.name != r.name) continue;
-      if (spec.contains("unschedulable")) {
-        n.unschedulable = spec["unschedulable"].is_boolean() && spec["unschedulable"].get<bool>();
-      }
-      if (taints) n.taints = *taints;
+      if (change->unschedulable) n.unschedulable = *change->unschedulable;
+      if (change->taints) n.taints = *change->taints;
       return true;
     }
     return false;
@@ -154,20 +195,13 @@ WriteResponse WriteDeployment(LiveCluster& cluster, const ObjectStore& store,
     if (!patch.ok()) return StatusResponse(400, "BadRequest", patch.status().message());
     body = *patch;
   }
-  const nlohmann::json spec = body.value("spec", nlohmann::json::object());
-  if (spec.contains("replicas")) {
-    if (!spec["replicas"].is_number_integer() || spec["replicas"].get<int64_t>() < 0 ||
-        spec["replicas"].get<int64_t>() > 100000) {
-      return StatusResponse(422, "Invalid",
-                            "spec.replicas: Invalid value: must be a non-negative integer");
-    }
-    const int replicas = spec["replicas"].get<int>();
+  Result<std::optional<int>> replicas = DecodeReplicas(body);
+  if (!replicas.ok()) return StatusResponse(422, "Invalid", replicas.status().message());
+  if (replicas->has_value()) {
     cluster.Write([&](Simulator& sim) {
-      auto& deployments = sim.mutable_cluster();
-      for (DeploymentId id = 0; id < static_cast<DeploymentId>(deployments.deployments().size());
-           ++id) {
-        if (deployments.deployment(id).name == r.name)
-          deployments.deployment(id).replicas = replicas;
+      ClusterState& c = sim.mutable_cluster();
+      for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
+        if (c.deployment(id).name == r.name) c.deployment(id).replicas = **replicas;
       }
       return 0;
     });

@@ -11,8 +11,11 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "prescient/core/result.h"
 #include "prescient/sim/api/live_cluster.h"
 #include "prescient/sim/api/object_store.h"
 
@@ -29,6 +32,18 @@ struct WriteResponse {
   int code = 200;
   nlohmann::json body;  // An object, or a Status.
 };
+
+// The body decoders, pure and exposed for fuzz/api_patch_fuzzer.cc. A patch of any of
+// the three types kubectl sends becomes the equivalent merge patch (JSON patch only on
+// the paths served); InvalidArgument names what is wrong.
+Result<nlohmann::json> ParsePatchBody(const std::string& content_type, const std::string& body);
+struct NodeChange {
+  std::optional<bool> unschedulable;
+  std::optional<std::vector<Taint>> taints;
+};
+Result<NodeChange> DecodeNodePatch(const nlohmann::json& patch);
+// spec.replicas of a deployment patch or a Scale; nullopt when absent.
+Result<std::optional<int>> DecodeReplicas(const nlohmann::json& body);
 
 WriteResponse HandleWrite(LiveCluster& cluster, const ObjectStore& store,
                           const WriteRequest& request);
