@@ -331,6 +331,7 @@ void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
   store.Sync("nodes", Nodes(sim.cluster(), now));
   store.Sync("pods", Pods(sim.cluster(), now));
   store.Sync("deployments", Deployments(sim.cluster(), started, now));
+  store.Sync("replicasets", ReplicaSets(sim.cluster(), started, now));
   store.Sync("horizontalpodautoscalers", Hpas(sim, started, now));
   store.Sync("poddisruptionbudgets", Pdbs(sim, started, now));
 }
@@ -406,6 +407,11 @@ void ApiServer::Routes() {
     SendStatus(res, 401, "Unauthorized", "Unauthorized");
     return httplib::Server::HandlerResponse::Handled;
   });
+  for (const char* health : {"/healthz", "/livez", "/readyz"}) {
+    s.Get(health, [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("ok", "text/plain");
+    });
+  }
   s.Get("/version", [](const httplib::Request&, httplib::Response& res) {
     Send(res, 200,
          {{"major", "1"},

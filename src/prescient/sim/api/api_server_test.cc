@@ -233,6 +233,13 @@ TEST_F(KubectlTest, GetShowsTheLiveClusterWithTheUsualColumns) {
   EXPECT_THAT(out, HasSubstr("deployment.apps/web"));
   ASSERT_EQ(Kubectl("get ns", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("kube-system"));
+  ASSERT_EQ(Kubectl("get rs", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("DESIRED"));
+  ASSERT_EQ(Kubectl("describe deploy web", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("NewReplicaSet:"));
+  EXPECT_THAT(out, HasSubstr("web-"));
+  ASSERT_EQ(Kubectl("get --raw /healthz", &out), 0) << out;
+  EXPECT_EQ(out, "ok");
   ASSERT_EQ(Kubectl("get hpa", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("Deployment/web"));
   EXPECT_THAT(out, HasSubstr("/70%"));

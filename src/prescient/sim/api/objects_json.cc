@@ -271,6 +271,9 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
           {"labels", {{"app", d.name}}}}},
         {"spec",
          {{"replicas", d.replicas},
+          {"strategy",
+           {{"type", "RollingUpdate"},
+            {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}}},
           {"selector", {{"matchLabels", {{"app", d.name}}}}},
           {"template",
            {{"metadata", {{"labels", {{"app", d.name}}}}},
@@ -286,6 +289,63 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
                       std::to_string(active), std::to_string(ready), HumanAge(now - started),
                       d.placeholder ? "pause" : "app", image, "app=" + d.name});
     v.items.push_back(std::move(dep));
+  }
+  return v;
+}
+
+KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp now) {
+  KindView v;
+  v.columns = {Column("Name", 0, "name"), Column("Desired"),    Column("Current"),
+               Column("Ready"),           Column("Age"),        Column("Containers", 1),
+               Column("Images", 1),       Column("Selector", 1)};
+  std::map<DeploymentId, std::pair<int, int>> counts;  // active, ready
+  for (const Pod& p : cluster.pods()) {
+    auto& c = counts[p.deployment];
+    c.first += p.Active() ? 1 : 0;
+    c.second += p.Serving() ? 1 : 0;
+  }
+  for (size_t i = 0; i < cluster.deployments().size(); ++i) {
+    const Deployment& d = cluster.deployments()[i];
+    const std::string hash = TemplateHash(d.name);
+    const auto [active, ready] = counts[static_cast<DeploymentId>(i)];
+    const std::string image = d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/web:1";
+    const nlohmann::json labels = {{"app", d.name}, {"pod-template-hash", hash}};
+    v.items.push_back(
+        {{"kind", "ReplicaSet"},
+         {"apiVersion", "apps/v1"},
+         {"metadata",
+          {{"name", d.name + "-" + hash},
+           {"namespace", kNamespace},
+           {"uid", Uid(5, static_cast<int64_t>(i))},
+           {"generation", 1},
+           {"creationTimestamp", FormatTimestamp(started)},
+           {"labels", labels},
+           {"annotations", {{"deployment.kubernetes.io/revision", "1"}}},
+           {"ownerReferences",
+            {{{"apiVersion", "apps/v1"},
+              {"kind", "Deployment"},
+              {"name", d.name},
+              {"uid", Uid(4, static_cast<int64_t>(i))},
+              {"controller", true},
+              {"blockOwnerDeletion", true}}}}}},
+         {"spec",
+          {{"replicas", d.replicas},
+           {"selector", {{"matchLabels", labels}}},
+           {"template",
+            {{"metadata", {{"labels", labels}}},
+             {"spec",
+              {{"containers",
+                {{{"name", d.placeholder ? "pause" : "app"}, {"image", image}}}}}}}}}},
+         {"status",
+          {{"replicas", active},
+           {"fullyLabeledReplicas", active},
+           {"readyReplicas", ready},
+           {"availableReplicas", ready},
+           {"observedGeneration", 1}}}});
+    v.rows.push_back({d.name + "-" + hash, std::to_string(d.replicas), std::to_string(active),
+                      std::to_string(ready), HumanAge(now - started),
+                      d.placeholder ? "pause" : "app", image,
+                      "app=" + d.name + ",pod-template-hash=" + hash});
   }
   return v;
 }

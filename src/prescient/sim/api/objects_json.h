@@ -31,6 +31,8 @@ KindView Namespaces(Timestamp started, Timestamp now);
 KindView Nodes(const ClusterState& cluster, Timestamp now);
 KindView Pods(const ClusterState& cluster, Timestamp now);
 KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp now);
+// One ReplicaSet per Deployment (its template never changes yet), owned by it.
+KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp now);
 
 // autoscaling/v2 HorizontalPodAutoscalers and policy/v1 PodDisruptionBudgets of the
 // simulator's services.

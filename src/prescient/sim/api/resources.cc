@@ -13,7 +13,7 @@ namespace {
 const std::vector<std::string_view> kReadVerbs = {"get", "list", "watch"};
 const std::vector<std::string_view> kWriteVerbs = {"get", "list", "watch", "patch", "update"};
 
-const std::array<ResourceInfo, 6> kResources = {{
+const std::array<ResourceInfo, 7> kResources = {{
     {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kReadVerbs, {}},
     {"", "v1", "nodes", "node", "Node", false, {"no"}, {}, kWriteVerbs, {}},
     {"",
@@ -36,6 +36,16 @@ const std::array<ResourceInfo, 6> kResources = {{
      {"all"},
      kWriteVerbs,
      {{"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}}}},
+    {"apps",
+     "v1",
+     "replicasets",
+     "replicaset",
+     "ReplicaSet",
+     true,
+     {"rs"},
+     {"all"},
+     kReadVerbs,
+     {}},
     {"autoscaling",
      "v2",
      "horizontalpodautoscalers",
