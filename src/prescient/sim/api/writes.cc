@@ -34,7 +34,10 @@ std::optional<nlohmann::json> JsonPatchToMerge(const nlohmann::json& ops) {
   nlohmann::json merge = nlohmann::json::object();
   if (!ops.is_array()) return std::nullopt;
   for (const nlohmann::json& op : ops) {
-    if (!op.is_object() || !op.contains("op") || !op.contains("path")) return std::nullopt;
+    if (!op.is_object() || !op.contains("op") || !op.contains("path") || !op["op"].is_string() ||
+        !op["path"].is_string()) {
+      return std::nullopt;
+    }
     const std::string kind = op["op"].get<std::string>();
     const std::string path = op["path"].get<std::string>();
     if (kind == "test") continue;
@@ -181,8 +184,14 @@ WriteResponse WriteDeployment(LiveCluster& cluster, const ObjectStore& store,
     body = nlohmann::json::parse(r.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
       return StatusResponse(400, "BadRequest", "error decoding body: invalid JSON");
-    const std::string rv =
-        body.contains("metadata") ? body["metadata"].value("resourceVersion", "") : "";
+    std::string rv;
+    if (body.contains("metadata") && body["metadata"].is_object() &&
+        body["metadata"].contains("resourceVersion")) {
+      if (!body["metadata"]["resourceVersion"].is_string()) {
+        return StatusResponse(400, "BadRequest", "metadata.resourceVersion: must be a string");
+      }
+      rv = body["metadata"]["resourceVersion"].get<std::string>();
+    }
     if (!rv.empty() && rv != current->object["metadata"]["resourceVersion"]) {
       return StatusResponse(
           409, "Conflict",
