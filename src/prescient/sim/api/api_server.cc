@@ -354,6 +354,11 @@ ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
     server_ = std::make_unique<httplib::Server>();
   }
   server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  // Idle keep-alive connections live as long as Go's default (90 s): with cpp-httplib's
+  // 5 s, a client reusing a connection just as the server closes it sees EOF, and Go does
+  // not retry a POST (kubectl drain retries evictions every 5 s and hit exactly that).
+  server_->set_keep_alive_timeout(kKeepAliveSeconds);
+  server_->set_keep_alive_max_count(kKeepAliveRequests);
   Routes();
 }
 

@@ -27,6 +27,8 @@ class ObjectStore;
 inline constexpr std::string_view kServedGitVersion = "v1.32.4";
 // Each open request (a watch, later) holds a worker: far more than cpp-httplib's default.
 inline constexpr int kServerThreads = 64;
+inline constexpr int kKeepAliveSeconds = 90;
+inline constexpr int kKeepAliveRequests = 10000;
 
 class ApiServer {
  public:
