@@ -75,9 +75,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
 
   void SyncHpa(Timestamp now, std::span<const Pod* const> pods) {
     if (!spec_.hpa) return;
-    double cpu = 0;
-    for (double c : cpu_ring_) cpu += c;
-    cpu /= static_cast<double>(cpu_ring_.size());
+    const double cpu = MeanCpu();
     hpa_pods_.clear();
     for (const Pod* p : pods) {
       scaling::HpaPod h;
@@ -149,12 +147,15 @@ class Simulator::Service final : public scaling::ScalingTarget {
     v.deployment = app_;
     v.hpa = spec_.hpa;
     v.hpa_spec = spec_.hpa_spec;
-    double cpu = 0;
-    for (double c : cpu_ring_) cpu += c;
-    v.cpu_utilization_percent =
-        static_cast<int>(std::lround(100 * cpu / static_cast<double>(cpu_ring_.size())));
+    v.cpu_utilization_percent = static_cast<int>(std::lround(100 * MeanCpu()));
     v.pdb_min_available = spec_.pdb_min_available;
     return v;
+  }
+  // What metrics-server reports: the mean over its window.
+  double MeanCpu() const {
+    double cpu = 0;
+    for (double c : cpu_ring_) cpu += c;
+    return cpu / static_cast<double>(cpu_ring_.size());
   }
   DeploymentId app() const { return app_; }
   DeploymentId placeholder() const { return placeholder_; }

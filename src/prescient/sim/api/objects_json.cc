@@ -51,6 +51,17 @@ std::string PodIp(int64_t uid) {
   return "10.244." + std::to_string((uid / 250) % 250) + "." + std::to_string(uid % 250 + 2);
 }
 
+// Per deployment: pods that count towards its replicas, and those Ready.
+std::map<DeploymentId, std::pair<int, int>> PodCounts(const ClusterState& cluster) {
+  std::map<DeploymentId, std::pair<int, int>> counts;
+  for (const Pod& p : cluster.pods()) {
+    auto& c = counts[p.deployment];
+    c.first += p.Active() ? 1 : 0;
+    c.second += p.Serving() ? 1 : 0;
+  }
+  return counts;
+}
+
 std::string NodeIp(int id) {
   return "192.168." + std::to_string(id / 250) + "." + std::to_string(id % 250 + 10);
 }
@@ -248,12 +259,7 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
   v.columns = {Column("Name", 0, "name"), Column("Ready"),      Column("Up-to-date"),
                Column("Available"),       Column("Age"),        Column("Containers", 1),
                Column("Images", 1),       Column("Selector", 1)};
-  std::map<DeploymentId, std::pair<int, int>> counts;  // active, ready
-  for (const Pod& p : cluster.pods()) {
-    auto& c = counts[p.deployment];
-    c.first += p.Active() ? 1 : 0;
-    c.second += p.Serving() ? 1 : 0;
-  }
+  std::map<DeploymentId, std::pair<int, int>> counts = PodCounts(cluster);
   for (size_t i = 0; i < cluster.deployments().size(); ++i) {
     const Deployment& d = cluster.deployments()[i];
     const auto [active, ready] = counts[static_cast<DeploymentId>(i)];
@@ -298,12 +304,7 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
   v.columns = {Column("Name", 0, "name"), Column("Desired"),    Column("Current"),
                Column("Ready"),           Column("Age"),        Column("Containers", 1),
                Column("Images", 1),       Column("Selector", 1)};
-  std::map<DeploymentId, std::pair<int, int>> counts;  // active, ready
-  for (const Pod& p : cluster.pods()) {
-    auto& c = counts[p.deployment];
-    c.first += p.Active() ? 1 : 0;
-    c.second += p.Serving() ? 1 : 0;
-  }
+  std::map<DeploymentId, std::pair<int, int>> counts = PodCounts(cluster);
   for (size_t i = 0; i < cluster.deployments().size(); ++i) {
     const Deployment& d = cluster.deployments()[i];
     const std::string hash = TemplateHash(d.name);
