@@ -10,7 +10,8 @@ BUILD_PACKAGES=(
   libeigen3-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
-  libcpp-httplib-dev libssl-dev
+  libcpp-httplib-dev libssl-dev libyaml-cpp-dev
+  prometheus prometheus-alertmanager
 )
 BENCH_PACKAGES=(r-base-core r-cran-forecast r-cran-prophet python3 python3-numpy python3-statsmodels util-linux)
 
