@@ -141,6 +141,12 @@ class Simulator::Service final : public scaling::ScalingTarget {
     last_replicas_ = r;
   }
 
+  // What an API write of the HorizontalPodAutoscaler or the PodDisruptionBudget changes.
+  void SetHpaSpec(const scaling::HpaSpec& hpa) { spec_.hpa_spec = hpa; }
+  void SetPdbMinAvailable(int min_available) {
+    spec_.pdb_min_available = min_available;
+    sim_->cluster_.deployment(app_).pdb_min_available = min_available;
+  }
   ServiceView View() const {
     ServiceView v;
     v.name = spec_.name;
@@ -247,9 +253,30 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
 scaling::ScalingTarget& Simulator::target(int service) {
   return *services_[static_cast<size_t>(service)];
 }
+
+const scaling::ScalingTarget& Simulator::target(int service) const {
+  return *services_[static_cast<size_t>(service)];
+}
 const ServiceTotals& Simulator::totals(int service) const {
   return services_[static_cast<size_t>(service)]->totals();
 }
+Status Simulator::SetHpaSpec(int service, const scaling::HpaSpec& hpa) {
+  if (service < 0 || service >= service_count()) return NotFoundError("no such service");
+  if (!view(service).hpa) return FailedPreconditionError("service has no HPA");
+  if (hpa.min_replicas < 1 || hpa.max_replicas < hpa.min_replicas ||
+      hpa.target_cpu_utilization_percent < 1) {
+    return InvalidArgumentError("HPA spec: need 1 <= minReplicas <= maxReplicas, target >= 1");
+  }
+  services_[static_cast<size_t>(service)]->SetHpaSpec(hpa);
+  return OkStatus();
+}
+
+Status Simulator::SetPdbMinAvailable(int service, int min_available) {
+  if (service < 0 || service >= service_count()) return NotFoundError("no such service");
+  services_[static_cast<size_t>(service)]->SetPdbMinAvailable(min_available);
+  return OkStatus();
+}
+
 ServiceView Simulator::view(int service) const {
   return services_[static_cast<size_t>(service)]->View();
 }

@@ -120,8 +120,13 @@ class Simulator {
 
   int service_count() const { return static_cast<int>(services_.size()); }
   scaling::ScalingTarget& target(int service);
+  const scaling::ScalingTarget& target(int service) const;
   const ServiceTotals& totals(int service) const;
   ServiceView view(int service) const;
+  // The HPA's spec (InvalidArgument unless 1 <= min <= max) and the PDB's minAvailable
+  // (-1: none), as API writes change them.
+  Status SetHpaSpec(int service, const scaling::HpaSpec& hpa);
+  Status SetPdbMinAvailable(int service, int min_available);
   const std::vector<MinuteRecord>& minutes(int service) const;
   const ClusterTotals& cluster_totals() const { return cluster_totals_; }
   const ClusterState& cluster() const { return cluster_; }

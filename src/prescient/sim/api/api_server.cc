@@ -11,15 +11,20 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <regex>
 
 #include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
+#include "prescient/sim/api/stored_kinds.h"
 #include "prescient/sim/api/writes.h"
 
 namespace prescient::sim::api {
 namespace {
+
+// Changes whenever the served resources do (kubectl caches per-group documents by it).
+constexpr const char* kOpenApiHash = "5e11a7ed0000000b";
 
 void Send(httplib::Response& res, int code, const nlohmann::json& body,
           std::string_view type = "application/json") {
@@ -48,36 +53,90 @@ bool WantsAggregated(const httplib::Request& req) {
          accept.find("v=v2") != std::string::npos;
 }
 
-// Equality-based label selectors (k=v, k==v, k!=v, comma-joined). Returns false on a
-// selector it cannot parse.
+// Label selectors as labels.Parse reads them: `k=v`, `k==v`, `k!=v`, `k in (a,b)`,
+// `k notin (a,b)`, `k`, `!k`, comma-joined (commas inside parentheses belong to the set).
+// `*ok` is false on a selector it cannot parse.
 bool MatchesLabels(const nlohmann::json& labels, const std::string& selector, bool* ok) {
   *ok = true;
-  if (selector.empty()) return true;
-  size_t start = 0;
-  while (start <= selector.size()) {
-    size_t end = selector.find(',', start);
-    if (end == std::string::npos) end = selector.size();
-    const std::string term = selector.substr(start, end - start);
-    start = end + 1;
-    if (term.empty()) continue;
-    const size_t ne = term.find("!=");
-    const size_t eq = term.find('=');
+  std::vector<std::string> terms;
+  int depth = 0;
+  std::string term;
+  for (char c : selector) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) {
+      terms.push_back(term);
+      term.clear();
+    } else {
+      term += c;
+    }
+  }
+  terms.push_back(term);
+  auto trim = [](std::string s) {
+    const size_t b = s.find_first_not_of(' ');
+    const size_t e = s.find_last_not_of(' ');
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+  };
+  auto value_of = [&](const std::string& k) -> std::optional<std::string> {
+    if (!labels.contains(k) || !labels[k].is_string()) return std::nullopt;
+    return labels[k].get<std::string>();
+  };
+  bool match = true;
+  for (std::string t : terms) {
+    t = trim(t);
+    if (t.empty()) continue;
+    const size_t open = t.find('(');
+    if (open != std::string::npos) {
+      const size_t close = t.find(')', open);
+      if (close == std::string::npos || close + 1 != t.size()) {
+        *ok = false;
+        return false;
+      }
+      const std::string head = trim(t.substr(0, open));
+      const size_t space = head.find(' ');
+      if (space == std::string::npos) {
+        *ok = false;
+        return false;
+      }
+      const std::string key = trim(head.substr(0, space)), op = trim(head.substr(space));
+      if (op != "in" && op != "notin") {
+        *ok = false;
+        return false;
+      }
+      std::vector<std::string> values;
+      std::string list = t.substr(open + 1, close - open - 1);
+      size_t start = 0;
+      while (start <= list.size()) {
+        size_t end = list.find(',', start);
+        if (end == std::string::npos) end = list.size();
+        values.push_back(trim(list.substr(start, end - start)));
+        start = end + 1;
+      }
+      const std::optional<std::string> v = value_of(key);
+      const bool in = v && std::find(values.begin(), values.end(), *v) != values.end();
+      match &= op == "in" ? in : !in;
+      continue;
+    }
+    const size_t ne = t.find("!=");
+    const size_t eq = t.find('=');
     if (ne != std::string::npos) {
-      const std::string k = term.substr(0, ne), v = term.substr(ne + 2);
-      if (labels.contains(k) && labels[k] == v) return false;
+      const std::optional<std::string> v = value_of(trim(t.substr(0, ne)));
+      match &= !(v && *v == trim(t.substr(ne + 2)));
     } else if (eq != std::string::npos) {
-      const std::string k = term.substr(0, eq);
-      std::string v = term.substr(eq + 1);
+      std::string v = t.substr(eq + 1);
       if (!v.empty() && v[0] == '=') v = v.substr(1);
-      if (!labels.contains(k) || labels[k] != v) return false;
-    } else if (term.find_first_of("()! ") == std::string::npos) {
-      if (!labels.contains(term)) return false;  // Existence: `k`.
+      const std::optional<std::string> have = value_of(trim(t.substr(0, eq)));
+      match &= have && *have == trim(v);
+    } else if (t[0] == '!') {
+      match &= !labels.contains(trim(t.substr(1)));
+    } else if (t.find_first_of("() ") == std::string::npos) {
+      match &= labels.contains(t);
     } else {
       *ok = false;
       return false;
     }
   }
-  return true;
+  return match;
 }
 
 }  // namespace
@@ -147,35 +206,79 @@ bool MatchesFields(const nlohmann::json& object, const std::string& selector, st
     const std::string field = term.substr(0, op);
     std::string value = term.substr(op + (negate ? 2 : 1));
     if (!negate && !value.empty() && value[0] == '=') value = value.substr(1);
-    std::string actual;
-    if (field == "metadata.name") {
-      actual = object["metadata"].value("name", "");
-    } else if (field == "metadata.namespace") {
-      actual = object["metadata"].value("namespace", "");
-    } else if (field == "spec.nodeName") {
-      actual = object.contains("spec") ? object["spec"].value("nodeName", "") : "";
-    } else if (field == "status.phase") {
-      actual = object.contains("status") ? object["status"].value("phase", "") : "";
-    } else if (field == "spec.unschedulable") {
-      actual = object.contains("spec") && object["spec"].value("unschedulable", false) ? "true"
-                                                                                       : "false";
-    } else {
+    static const std::vector<std::string> kSupported = {"metadata.name",
+                                                        "metadata.namespace",
+                                                        "spec.nodeName",
+                                                        "status.phase",
+                                                        "spec.unschedulable",
+                                                        "involvedObject.kind",
+                                                        "involvedObject.name",
+                                                        "involvedObject.namespace",
+                                                        "involvedObject.uid",
+                                                        "involvedObject.apiVersion",
+                                                        "involvedObject.resourceVersion",
+                                                        "involvedObject.fieldPath",
+                                                        "reason",
+                                                        "type",
+                                                        "source",
+                                                        "reportingComponent",
+                                                        "spec.schedulerName",
+                                                        "spec.restartPolicy",
+                                                        "status.podIP",
+                                                        "status.nominatedNodeName"};
+    if (std::find(kSupported.begin(), kSupported.end(), field) == kSupported.end()) {
       *error = "field label not supported: " + field;
       return false;
     }
+    // Walk the dotted path; a missing field reads as "" (a bool as "true"/"false").
+    const nlohmann::json* at = &object;
+    const std::string path = field == "source" ? "source.component" : field;
+    size_t from = 0;
+    while (at != nullptr && from <= path.size()) {
+      size_t dot = path.find('.', from);
+      if (dot == std::string::npos) dot = path.size();
+      const std::string part = path.substr(from, dot - from);
+      at = at->is_object() && at->contains(part) ? &(*at)[part] : nullptr;
+      from = dot + 1;
+    }
+    std::string actual;
+    if (at != nullptr && at->is_string()) actual = at->get<std::string>();
+    if (at != nullptr && at->is_boolean()) actual = at->get<bool>() ? "true" : "false";
+    if (at == nullptr && field == "spec.unschedulable") actual = "false";
     if ((actual == value) == negate) return false;
   }
   return true;
 }
+
+// How stored objects are served: stored kinds get their Table row computed at read
+// time (their AGE moves), and events.k8s.io shows core events in its own shape.
+struct Presenter {
+  std::string resource;
+  bool events_v1 = false;
+  bool stored = false;
+  Timestamp now;
+  StoredObject operator()(const StoredObject& o) const {
+    StoredObject out = o;
+    if (stored) out.cells = StoredRow(resource, o.object, now);
+    if (events_v1) {
+      out.object = CoreEventToEventsV1(o.object);
+      out.object["metadata"]["resourceVersion"] = std::to_string(o.version);
+    }
+    return out;
+  }
+  nlohmann::json columns(const ObjectStore& store) const {
+    return stored ? StoredColumns(resource) : store.columns(resource);
+  }
+};
 
 // A watch: chunked JSON lines {"type": ..., "object": ...} as the API server streams them
 // (handlers/watch.go). From resourceVersion 0 (or none) the current objects come first as
 // ADDED. A resourceVersion older than the event log gets an ERROR event carrying a 410
 // Expired Status, and the stream ends. BOOKMARK events (when asked for) carry the
 // current resourceVersion while nothing changes. The stream ends at timeoutSeconds.
-void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_namespace,
-                bool table, const httplib::Request& req, httplib::Response& res, std::string labels,
-                std::string fields) {
+void ServeWatch(const ObjectStore& store, const std::string& resource, const std::string& ns,
+                const Presenter& present, bool table, const httplib::Request& req,
+                httplib::Response& res, std::string labels, std::string fields) {
   struct State {
     bool started = false;
     uint64_t since = 0;
@@ -195,8 +298,9 @@ void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_n
   const bool bookmarks = req.get_param_value("allowWatchBookmarks") == "true";
   state->deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(std::max<int64_t>(1, timeout));
-  const nlohmann::json columns = store.columns(resource);
-  auto matches = [labels, fields](const nlohmann::json& object) {
+  const nlohmann::json columns = present.columns(store);
+  auto matches = [labels, fields, ns](const nlohmann::json& object) {
+    if (!ns.empty() && object["metadata"].value("namespace", "") != ns) return false;
     bool ok = true;
     std::string error;
     const nlohmann::json no_labels = nlohmann::json::object();
@@ -204,11 +308,11 @@ void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_n
         object["metadata"].contains("labels") ? object["metadata"]["labels"] : no_labels;
     return MatchesLabels(l, labels, &ok) && MatchesFields(object, fields, &error);
   };
-  auto shape = [table, columns](const StoredObject& o) {
+  auto shape = [table, columns, present](const StoredObject& stored) {
+    const StoredObject o = present(stored);
     return table ? Table(columns, {Row(o, false)}, o.version) : o.object;
   };
-  res.set_chunked_content_provider("application/json", [&store, resource, in_namespace, state,
-                                                        bookmarks, matches,
+  res.set_chunked_content_provider("application/json", [&store, resource, state, bookmarks, matches,
                                                         shape](size_t, httplib::DataSink& sink) {
     auto write = [&](const nlohmann::json& event) {
       const std::string line = event.dump() + "\n";
@@ -220,7 +324,7 @@ void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_n
       if (state->since == 0) {
         state->since = store.version();
         for (const StoredObject& o : store.List(resource)) {
-          if (in_namespace && matches(o.object)) write({{"type", "ADDED"}, {"object", shape(o)}});
+          if (matches(o.object)) write({{"type", "ADDED"}, {"object", shape(o)}});
         }
       }
     }
@@ -240,7 +344,7 @@ void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_n
       return true;
     }
     for (const WatchEvent& e : *events) {
-      if (in_namespace && matches(e.object.object)) {
+      if (matches(e.object.object)) {
         write({{"type", e.type}, {"object", shape(e.object)}});
       }
     }
@@ -262,30 +366,61 @@ void ServeWatch(const ObjectStore& store, const std::string& resource, bool in_n
   });
 }
 
+// Lists resume after the last key served: the continue token is that key, hex-encoded
+// (opaque to clients, as the real server's base64 JSON is).
+std::string ContinueToken(const std::string& key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : key) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> ContinueKey(const std::string& token) {
+  if (token.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < token.size(); i += 2) {
+    auto nibble = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    const int hi = nibble(token[i]), lo = nibble(token[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
 // GET of one object, a list, or a watch, from the store.
 void ServeResource(const ObjectStore& store, const ResourceInfo& info, const httplib::Request& req,
-                   httplib::Response& res, std::string ns, std::string name) {
+                   httplib::Response& res, std::string ns, std::string name, Timestamp now) {
   const std::string resource(info.resource);
   if (resource == "namespaces" && name.empty() && !ns.empty()) std::swap(name, ns);
-  const bool in_namespace = !info.namespaced || ns.empty() || ns == kNamespace;
+  if (!info.namespaced) ns.clear();
+  const Presenter present{resource, info.group == "events.k8s.io", IsStoredResource(resource), now};
   const bool table = WantsTable(req);
   const bool full_object = req.get_param_value("includeObject") == "Object";
   const std::string qualified =
       resource + (info.group.empty() ? "" : "." + std::string(info.group));
   if (!name.empty() && req.get_param_value("watch") != "true" &&
       req.get_param_value("watch") != "1") {
-    for (const StoredObject& o : store.List(resource)) {
-      if (!in_namespace || o.object["metadata"]["name"] != name) continue;
-      if (!table) return Send(res, 200, o.object);
-      return Send(res, 200, Table(store.columns(resource), {Row(o, full_object)}, o.version));
+    std::optional<StoredObject> found = store.Get(resource, ObjectKey(ns, name));
+    if (!found) {
+      return SendStatus(res, 404, "NotFound", qualified + " \"" + name + "\" not found",
+                        {{"name", name}, {"kind", resource}});
     }
-    return SendStatus(res, 404, "NotFound", qualified + " \"" + name + "\" not found",
-                      {{"name", name}, {"kind", resource}});
+    const StoredObject o = present(*found);
+    if (!table) return Send(res, 200, o.object);
+    return Send(res, 200, Table(present.columns(store), {Row(o, full_object)}, o.version));
   }
   const std::string labels = req.get_param_value("labelSelector");
   std::string fields = req.get_param_value("fieldSelector");
   if (!name.empty()) fields = "metadata.name=" + name + (fields.empty() ? "" : "," + fields);
   auto selected = [&](const nlohmann::json& object, std::string* error) {
+    if (!ns.empty() && object["metadata"].value("namespace", "") != ns) return false;
     bool ok = true;
     const nlohmann::json no_labels = nlohmann::json::object();
     const nlohmann::json& l =
@@ -298,27 +433,58 @@ void ServeResource(const ObjectStore& store, const ResourceInfo& info, const htt
   };
   const std::string watch = req.get_param_value("watch");
   if (watch == "true" || watch == "1") {
-    return ServeWatch(store, resource, in_namespace, table, req, res, labels, fields);
+    return ServeWatch(store, resource, ns, present, table, req, res, labels, fields);
+  }
+  size_t limit = 0;
+  std::string after;
+  try {
+    if (req.has_param("limit"))
+      limit = static_cast<size_t>(std::stoull(req.get_param_value("limit")));
+  } catch (...) {
+    return SendStatus(res, 400, "BadRequest", "limit: must be a non-negative integer");
+  }
+  if (req.has_param("continue") && !req.get_param_value("continue").empty()) {
+    std::optional<std::string> key = ContinueKey(req.get_param_value("continue"));
+    if (!key) return SendStatus(res, 400, "BadRequest", "continue key is not valid");
+    after = *key;
   }
   const uint64_t version = store.version();
   nlohmann::json items = nlohmann::json::array(), rows = nlohmann::json::array();
-  for (const StoredObject& o : store.List(resource)) {
-    if (!in_namespace) break;
+  std::string last;
+  int64_t remaining = 0;
+  for (const StoredObject& stored : store.List(resource)) {
+    const std::string key = ObjectKey(stored.object);
+    if (!after.empty() && key <= after) continue;
     std::string error;
-    if (!selected(o.object, &error)) {
+    if (!selected(stored.object, &error)) {
       if (!error.empty()) return SendStatus(res, 400, "BadRequest", error);
       continue;
     }
+    if (limit > 0 && items.size() >= limit) {
+      ++remaining;
+      continue;
+    }
+    const StoredObject o = present(stored);
     items.push_back(o.object);
     rows.push_back(Row(o, full_object));
+    last = key;
   }
-  if (table) return Send(res, 200, Table(store.columns(resource), std::move(rows), version));
+  nlohmann::json meta = {{"resourceVersion", std::to_string(version)}};
+  if (remaining > 0) {
+    meta["continue"] = ContinueToken(last);
+    meta["remainingItemCount"] = remaining;
+  }
+  if (table) {
+    nlohmann::json t = Table(present.columns(store), std::move(rows), version);
+    t["metadata"] = meta;
+    return Send(res, 200, t);
+  }
   Send(res, 200,
        {{"kind", std::string(info.kind) + "List"},
         {"apiVersion", info.group.empty()
                            ? std::string(info.version)
                            : std::string(info.group) + "/" + std::string(info.version)},
-        {"metadata", {{"resourceVersion", std::to_string(version)}}},
+        {"metadata", std::move(meta)},
         {"items", std::move(items)}});
 }
 }  // namespace
@@ -327,7 +493,6 @@ namespace {
 
 void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
   const Timestamp now = sim.Now();
-  store.Sync("namespaces", Namespaces(started, now));
   store.Sync("nodes", Nodes(sim.cluster(), now));
   store.Sync("pods", Pods(sim.cluster(), now));
   store.Sync("deployments", Deployments(sim.cluster(), started, now));
@@ -340,6 +505,9 @@ void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
 
 ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
     : cluster_(cluster), store_(std::make_unique<ObjectStore>()), tls_(tls) {
+  for (auto& [resource, object] : BuiltInObjects(cluster_.started())) {
+    (void)store_->Create(resource, std::move(object));  // A fresh store: no clash.
+  }
   cluster_.Read([this](const Simulator& sim) {
     SyncStore(*store_, sim, cluster_.started());
     return 0;
@@ -440,6 +608,49 @@ void ApiServer::Routes() {
     Send(res, 200, LegacyGroupList());
   });
 
+  // A minimal OpenAPI v3 (surface document 1.5): kubectl apply only checks that each
+  // kind's PATCH declares the fieldValidation parameter, then lets the server validate.
+  s.Get("/openapi/v3", [](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json paths = nlohmann::json::object();
+    for (const ResourceInfo& r : ServedResources()) {
+      const std::string gv = r.group.empty()
+                                 ? "api/v1"
+                                 : "apis/" + std::string(r.group) + "/" + std::string(r.version);
+      paths[gv] = {{"serverRelativeURL", "/openapi/v3/" + gv + "?hash=" + kOpenApiHash}};
+    }
+    Send(res, 200, {{"paths", paths}});
+  });
+  s.Get(R"(/openapi/v3/(.+))", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string gv = req.matches[1];
+    nlohmann::json paths = nlohmann::json::object();
+    for (const ResourceInfo& r : ServedResources()) {
+      const std::string prefix =
+          r.group.empty() ? "api/v1"
+                          : "apis/" + std::string(r.group) + "/" + std::string(r.version);
+      if (prefix != gv) continue;
+      const nlohmann::json op = {
+          {"x-kubernetes-action", "patch"},
+          {"x-kubernetes-group-version-kind",
+           {{"group", r.group}, {"version", r.version}, {"kind", r.kind}}},
+          {"parameters",
+           {{{"name", "fieldValidation"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
+            {{"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
+            {{"name", "dryRun"}, {"in", "query"}, {"schema", {{"type", "string"}}}}}},
+          {"responses", {{"200", {{"description", "OK"}}}}}};
+      const std::string base = "/" + prefix + (r.namespaced ? "/namespaces/{namespace}/" : "/") +
+                               std::string(r.resource);
+      paths[base + "/{name}"] = {{"patch", op}};
+    }
+    if (paths.empty()) return SendStatus(res, 404, "NotFound", "no OpenAPI document for " + gv);
+    res.set_header("Cache-Control", "public, immutable");
+    res.set_header("Etag", std::string("\"") + kOpenApiHash + "\"");
+    Send(res, 200,
+         {{"openapi", "3.0.0"},
+          {"info", {{"title", "Kubernetes"}, {"version", kServedGitVersion}}},
+          {"components", {{"schemas", nlohmann::json::object()}}},
+          {"paths", paths}});
+  });
+
   // /api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUBRESOURCE]] and
   // /apis/GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME[/SUBRESOURCE]].
   auto handle = [this](const httplib::Request& req, httplib::Response& res, std::string group,
@@ -463,16 +674,33 @@ void ApiServer::Routes() {
         return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
       }
     }
+    const Timestamp now = cluster_.Read([](const Simulator& sim) { return sim.Now(); });
     if (req.method == "GET" && subresource.empty())
-      return ServeResource(*store_, *info, req, res, ns, name);
-    if (info->namespaced && !ns.empty() && ns != kNamespace) {
-      return SendStatus(res, 404, "NotFound", "namespaces \"" + ns + "\" not found");
+      return ServeResource(*store_, *info, req, res, ns, name, now);
+    if (resource == "namespaces" && name.empty()) std::swap(name, ns);
+    WriteRequest w{req.method,
+                   group,
+                   resource,
+                   subresource,
+                   info->namespaced ? ns : "",
+                   name,
+                   req.get_header_value("Content-Type"),
+                   req.method == "DELETE" ? "" : req.body};
+    w.dry_run = req.get_param_value("dryRun") == "All";
+    w.field_manager = req.get_param_value("fieldManager");
+    if (req.has_param("tailLines")) {
+      try {
+        w.tail_lines = std::stoi(req.get_param_value("tailLines"));
+      } catch (...) {
+        return SendStatus(res, 400, "BadRequest", "tailLines: must be an integer");
+      }
     }
-    const WriteResponse w =
-        HandleWrite(cluster_, *store_,
-                    {req.method, resource, subresource, name, req.get_header_value("Content-Type"),
-                     req.method == "DELETE" ? std::string() : req.body});
-    Send(res, w.code, w.body);
+    const WriteResponse out = HandleWrite(cluster_, *store_, w);
+    if (!out.text.empty()) {
+      res.status = out.code;
+      return res.set_content(out.text, "text/plain");
+    }
+    Send(res, out.code, out.body);
   };
   static const std::regex kCore(
       R"(^/api/v1(?:/namespaces/([^/]+))?(?:/([a-z]+)(?:/([^/]+)(?:/([a-z]+))?)?)?$)");

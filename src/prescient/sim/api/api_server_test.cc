@@ -277,10 +277,26 @@ TEST_F(KubectlTest, ErrorsAreTheApiServersStatus) {
   EXPECT_NE(Kubectl("get frobnicators", &out), 0);
   EXPECT_THAT(out, HasSubstr("doesn't have a resource type"));
   EXPECT_NE(Kubectl("patch deploy web --type=json -p "
-                    "'[{\"op\":\"add\",\"path\":\"/metadata/labels/x\",\"value\":\"y\"}]'",
+                    "'[{\"op\":\"replace\",\"path\":\"/no/such\",\"value\":\"y\"}]'",
                     &out),
             0);
   EXPECT_THAT(out, HasSubstr("json patch"));
+  EXPECT_NE(Kubectl("patch hpa web --type=merge -p '{\"spec\":{\"minReplicas\":0}}'", &out), 0);
+  EXPECT_THAT(out, HasSubstr("is invalid"));
+  EXPECT_NE(Kubectl("patch deploy web --type=merge -p "
+                    "'{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"x\"}}}}'",
+                    &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("field is immutable"));
+  const std::string bad = (dir_ / "bad.json").string();
+  std::ofstream(bad) << "{\"kind\": \"Lease\", ";
+  EXPECT_NE(Kubectl("create --raw /apis/coordination.k8s.io/v1/namespaces/default/leases -f " + bad,
+                    &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("BadRequest"));
+  EXPECT_NE(Kubectl("get --raw /apis/coordination.k8s.io/v1/namespaces/default/frobnicators", &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("NotFound"));
   EXPECT_NE(Kubectl("patch node nope -p '{\"spec\":{\"unschedulable\":true}}'", &out), 0);
   EXPECT_THAT(out, HasSubstr("not found"));
 }
@@ -337,6 +353,173 @@ TEST_F(KubectlTest, CordonTaintScaleDeleteAndDrainChangeTheCluster) {
   EXPECT_THAT(out, HasSubstr("evicted"));
   EXPECT_THAT(out, HasSubstr("disruption budget"));
   EXPECT_THAT(out, HasSubstr("drained"));
+}
+
+TEST_F(KubectlTest, LabelAnnotateAndPatchesOfEachTypeStick) {
+  Start();
+  std::string out;
+  auto json_of = [&](const std::string& what) {
+    EXPECT_EQ(Kubectl("get " + what + " -o json", &out), 0) << out;
+    return nlohmann::json::parse(out);
+  };
+  const int64_t generation = json_of("deploy web")["metadata"]["generation"];
+  ASSERT_EQ(Kubectl("label deploy web tier=front", &out), 0) << out;
+  ASSERT_EQ(Kubectl("get deploy -l tier=front -o name", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("deployment.apps/web"));
+  ASSERT_EQ(Kubectl("get pods -o jsonpath={.items[0].metadata.name}", &out), 0) << out;
+  const std::string pod = out;
+  ASSERT_EQ(Kubectl("annotate pod " + pod + " owner=sre", &out), 0) << out;
+  // Strategic merge (kubectl's default), merge and JSON patch.
+  ASSERT_EQ(Kubectl("patch deploy web -p '{\"metadata\":{\"annotations\":{\"a\":\"b\"}}}'", &out),
+            0)
+      << out;
+  ASSERT_EQ(
+      Kubectl("patch deploy web-placeholder --type=merge -p '{\"spec\":{\"replicas\":3}}'", &out),
+      0)
+      << out;
+  ASSERT_EQ(Kubectl("patch hpa web --type=json -p "
+                    "'[{\"op\":\"replace\",\"path\":\"/spec/maxReplicas\",\"value\":60}]'",
+                    &out),
+            0)
+      << out;
+  // A server-side dry run changes nothing.
+  ASSERT_EQ(
+      Kubectl("patch hpa web --dry-run=server --type=merge -p '{\"spec\":{\"maxReplicas\":70}}'",
+              &out),
+      0)
+      << out;
+  ::usleep(1500 * 1000);  // Three simulated minutes of syncs at 120x: the writes survive them.
+  const nlohmann::json deploy = json_of("deploy web");
+  EXPECT_EQ(deploy["metadata"]["labels"]["tier"], "front");
+  EXPECT_EQ(deploy["metadata"]["labels"]["app"], "web");
+  EXPECT_EQ(deploy["metadata"]["annotations"]["a"], "b");
+  EXPECT_EQ(json_of("pod " + pod)["metadata"]["annotations"]["owner"], "sre");
+  // (The live predictive policy owns the placeholders' replicas and resets them.)
+  const nlohmann::json placeholder = json_of("deploy web-placeholder");
+  EXPECT_GT(placeholder["metadata"]["generation"].get<int64_t>(), generation);
+  EXPECT_EQ(placeholder["status"]["observedGeneration"], placeholder["metadata"]["generation"]);
+  EXPECT_EQ(json_of("hpa web")["spec"]["maxReplicas"], 60);
+  ASSERT_EQ(Kubectl("label deploy web tier-", &out), 0) << out;
+  EXPECT_FALSE(json_of("deploy web")["metadata"]["labels"].contains("tier"));
+  // Set-based selectors.
+  ASSERT_EQ(Kubectl("get deploy -l 'app in (web,other),!nope' -o name", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("deployment.apps/web\n"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("placeholder")));
+}
+
+TEST_F(KubectlTest, StoredKindsCreateApplyReplaceAndDelete) {
+  Start();
+  std::string out;
+  // Typed `kubectl create namespace|priorityclass` send protobuf, which the simulator
+  // does not decode (a 415 naming it); manifests go as JSON.
+  EXPECT_NE(Kubectl("create namespace team-a", &out), 0);
+  EXPECT_THAT(out, HasSubstr("protobuf"));
+  const std::string ns = (dir_ / "ns.yaml").string();
+  std::ofstream(ns) << "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n";
+  ASSERT_EQ(Kubectl("create -f " + ns, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get ns team-a", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("Active"));
+  EXPECT_NE(Kubectl("create -f " + ns, &out), 0);
+  EXPECT_THAT(out, HasSubstr("AlreadyExists"));
+  EXPECT_NE(Kubectl("delete namespace default", &out), 0);
+  EXPECT_THAT(out, HasSubstr("may not be deleted"));
+  const std::string pc = (dir_ / "pc.yaml").string();
+  std::ofstream(pc) << "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n"
+                       "  name: warm\nvalue: -10\ndescription: placeholders\n";
+  ASSERT_EQ(Kubectl("create -f " + pc, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get pc", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("warm"));
+  EXPECT_THAT(out, HasSubstr("-10"));
+  EXPECT_THAT(out, HasSubstr("system-node-critical"));
+  // Client-side apply creates (GET 404, then POST); server-side apply updates.
+  const std::string lease = (dir_ / "lease.yaml").string();
+  std::ofstream(lease) << "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n"
+                          "  name: prescient\n  namespace: team-a\nspec:\n"
+                          "  holderIdentity: one\n  leaseDurationSeconds: 15\n";
+  ASSERT_EQ(Kubectl("apply -f " + lease, &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("created"));
+  std::ofstream(lease) << "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n"
+                          "  name: prescient\n  namespace: team-a\nspec:\n"
+                          "  holderIdentity: two\n  leaseDurationSeconds: 15\n";
+  ASSERT_EQ(Kubectl("apply --server-side -f " + lease, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get lease -n team-a", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("HOLDER"));
+  EXPECT_THAT(out, HasSubstr("two"));
+  ASSERT_EQ(Kubectl("get lease prescient -n team-a -o json --show-managed-fields", &out), 0) << out;
+  nlohmann::json l = nlohmann::json::parse(out);
+  bool applied = false;
+  for (const auto& f : l["metadata"].value("managedFields", nlohmann::json::array())) {
+    applied |= f["manager"] == "kubectl" && f["operation"] == "Apply";
+  }
+  EXPECT_TRUE(applied) << l.dump();
+  l["metadata"].erase("managedFields");
+  // A replace carrying a stale resourceVersion is a 409 Conflict.
+  l["spec"]["holderIdentity"] = "three";
+  const std::string fresh = l["metadata"]["resourceVersion"];
+  l["metadata"]["resourceVersion"] = std::to_string(std::stoull(fresh) - 1);
+  const std::string file = (dir_ / "lease.json").string();
+  std::ofstream(file) << l.dump();
+  EXPECT_NE(Kubectl("replace -f " + file, &out), 0);
+  EXPECT_THAT(out, HasSubstr("the object has been modified"));
+  l["metadata"]["resourceVersion"] = fresh;
+  std::ofstream(file) << l.dump();
+  ASSERT_EQ(Kubectl("replace -f " + file, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get lease prescient -n team-a -o jsonpath={.spec.holderIdentity}", &out), 0);
+  EXPECT_EQ(out, "three");
+  // Server-side apply of a simulated object keeps what it adds.
+  const std::string deploy = (dir_ / "deploy.yaml").string();
+  std::ofstream(deploy) << "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+                           "  labels: {team: a}\n";
+  ASSERT_EQ(Kubectl("apply --server-side -f " + deploy, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get deploy web -o jsonpath={.metadata.labels.team}", &out), 0) << out;
+  EXPECT_EQ(out, "a");
+  ASSERT_EQ(Kubectl("delete lease prescient -n team-a", &out), 0) << out;
+  EXPECT_NE(Kubectl("get lease prescient -n team-a", &out), 0);
+  EXPECT_THAT(out, HasSubstr("not found"));
+}
+
+TEST_F(KubectlTest, EventsLogsPaginationAndWait) {
+  Start();
+  std::string out;
+  const std::string event = (dir_ / "event.json").string();
+  std::ofstream(event) << R"({"apiVersion":"events.k8s.io/v1","kind":"Event",
+    "metadata":{"name":"web.prescient1","namespace":"default"},
+    "eventTime":"2026-11-28T10:00:00.000000Z","reportingController":"prescient.dev/controller",
+    "reportingInstance":"prescient-0","action":"Scale","reason":"PredictiveScaleUp",
+    "type":"Normal","note":"raised the HPA floor to 9 ahead of the forecast peak",
+    "regarding":{"kind":"Deployment","name":"web","namespace":"default","apiVersion":"apps/v1"}})";
+  ASSERT_EQ(Kubectl("create -f " + event, &out), 0) << out;
+  // Written through events.k8s.io, read through core/v1 (one stored object).
+  ASSERT_EQ(Kubectl("get events", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("PredictiveScaleUp"));
+  EXPECT_THAT(out, HasSubstr("deployment/web"));
+  ASSERT_EQ(Kubectl("get --raw '/api/v1/namespaces/default/events?fieldSelector="
+                    "involvedObject.name%3Dweb,involvedObject.kind%3DDeployment'",
+                    &out),
+            0)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["items"][0]["message"],
+            "raised the HPA floor to 9 ahead of the forecast peak");
+  ASSERT_EQ(Kubectl("get pods -o jsonpath={.items[0].metadata.name}", &out), 0) << out;
+  const std::string pod = out;
+  ASSERT_EQ(Kubectl("logs " + pod + " --tail=5", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("requests in the last minute"));
+  // limit/continue: two pages hold different pods, and --chunk-size uses them.
+  ASSERT_EQ(Kubectl("get --raw '/api/v1/namespaces/default/pods?limit=1'", &out), 0) << out;
+  const nlohmann::json page = nlohmann::json::parse(out);
+  ASSERT_EQ(page["items"].size(), 1u);
+  ASSERT_TRUE(page["metadata"].contains("continue"));
+  const std::string token = page["metadata"]["continue"];
+  ASSERT_EQ(
+      Kubectl("get --raw '/api/v1/namespaces/default/pods?limit=1&continue=" + token + "'", &out),
+      0)
+      << out;
+  EXPECT_NE(nlohmann::json::parse(out)["items"][0]["metadata"]["name"],
+            page["items"][0]["metadata"]["name"]);
+  ASSERT_EQ(Kubectl("get pods --chunk-size=1 -o name", &out), 0) << out;
+  EXPECT_GE(std::count(out.begin(), out.end(), '\n'), 2);
+  ASSERT_EQ(Kubectl("wait --for=condition=Available deploy/web --timeout=60s", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("condition met"));
 }
 
 TEST_F(KubectlTest, PlainHttpOnRequest) {

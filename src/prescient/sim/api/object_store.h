@@ -1,9 +1,17 @@
-// ObjectStore: the API's view of the simulated cluster, with the API server's versioning.
-// After each simulation step the live objects are synced in; every object whose content
-// changed gets a new resourceVersion from one cluster-wide counter, and an ADDED,
-// MODIFIED or DELETED event goes into a bounded log that watches read from. A watch
-// from a resourceVersion older than the log's start gets 410 Expired, as from etcd's
-// compaction; the client re-lists. A sync that changes nothing bumps nothing.
+// ObjectStore: the API's objects, with the API server's versioning. Two kinds of
+// resource live here:
+//  - simulated ones (nodes, pods, deployments, ...), synced in from the simulator after
+//    each step. What users wrote that the simulator does not model (labels, annotations,
+//    a container image) is kept as an overlay and merged over the simulator's view, so
+//    it survives every sync, as it would in etcd;
+//  - stored ones (leases, priority classes, events, namespaces), which only the API
+//    writes: Create, Update and Delete, with AlreadyExists and Conflict as etcd's
+//    preconditions give them.
+// Every object whose content changed gets a new resourceVersion from one cluster-wide
+// counter, and an ADDED, MODIFIED or DELETED event goes into a bounded log that watches
+// read from. A watch from a resourceVersion older than the log's start gets 410 Expired,
+// as from etcd's compaction; the client re-lists. A write that changes nothing bumps
+// nothing. Objects are keyed "namespace/name" ("name" when cluster-scoped).
 // Thread-safe. Tested by api_server_test.cc.
 #pragma once
 
@@ -14,6 +22,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,12 +46,31 @@ struct WatchEvent {
   StoredObject object;
 };
 
+// "namespace/name", or "name" for an object without a namespace.
+std::string ObjectKey(const nlohmann::json& object);
+std::string ObjectKey(const std::string& ns, const std::string& name);
+
 class ObjectStore {
  public:
   explicit ObjectStore(size_t log_capacity = kDefaultEventLog) : capacity_(log_capacity) {}
 
-  // Makes `resource`'s objects those of `view` (items keyed by metadata.name).
+  // Makes `resource`'s objects those of `view`, each merged with its overlay.
   void Sync(const std::string& resource, const KindView& view);
+  // Sets (or with null, clears) the overlay of a simulated object; applied at the next
+  // Sync.
+  void SetOverlay(const std::string& resource, const std::string& key, nlohmann::json overlay);
+  nlohmann::json Overlay(const std::string& resource, const std::string& key) const;
+
+  // Stored resources. `object` must carry metadata.name (and namespace when namespaced).
+  // AlreadyExists when the key is taken.
+  Result<StoredObject> Create(const std::string& resource, nlohmann::json object);
+  // NotFound when absent; Aborted (409 Conflict) when `expected_version` is not empty and
+  // is not the stored resourceVersion.
+  Result<StoredObject> Update(const std::string& resource, nlohmann::json object,
+                              const std::string& expected_version);
+  Result<StoredObject> Delete(const std::string& resource, const std::string& key);
+
+  std::optional<StoredObject> Get(const std::string& resource, const std::string& key) const;
 
   uint64_t version() const;
   nlohmann::json columns(const std::string& resource) const;
@@ -57,11 +85,15 @@ class ObjectStore {
   void WaitNewer(uint64_t since, std::chrono::steady_clock::time_point deadline) const;
 
  private:
+  void Emit(const std::string& resource, const std::string& type, const StoredObject& o);
+  StoredObject Stamp(nlohmann::json object, const nlohmann::json& cells);
+
   const size_t capacity_;
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;
   std::map<std::string, std::map<std::string, StoredObject>> objects_;
   std::map<std::string, nlohmann::json> columns_;
+  std::map<std::string, std::map<std::string, nlohmann::json>> overlays_;
   std::deque<WatchEvent> log_;
   uint64_t version_ = 1;
   uint64_t compacted_ = 1;  // Watches from below this are Expired.

@@ -66,6 +66,29 @@ std::string NodeIp(int id) {
   return "192.168." + std::to_string(id / 250) + "." + std::to_string(id % 250 + 10);
 }
 
+// Available: at least replicas - maxUnavailable (25%, rounded down) are available, as
+// the deployment controller's util.DeploymentComplete/Available computes it.
+// Progressing: the (single) ReplicaSet has rolled out.
+nlohmann::json DeploymentConditions(const Deployment& d, int available, Timestamp since) {
+  const int max_unavailable = d.replicas / 4;
+  const bool ok = available >= d.replicas - max_unavailable;
+  const std::string at = FormatTimestamp(since);
+  return {{{"type", "Available"},
+           {"status", ok ? "True" : "False"},
+           {"reason", ok ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"},
+           {"message", ok ? "Deployment has minimum availability."
+                          : "Deployment does not have minimum availability."},
+           {"lastUpdateTime", at},
+           {"lastTransitionTime", at}},
+          {{"type", "Progressing"},
+           {"status", "True"},
+           {"reason", "NewReplicaSetAvailable"},
+           {"message", "ReplicaSet \"" + d.name + "-" + TemplateHash(d.name) +
+                           "\" has successfully progressed."},
+           {"lastUpdateTime", at},
+           {"lastTransitionTime", at}}};
+}
+
 }  // namespace
 
 std::string HumanAge(Duration d) {
@@ -290,7 +313,9 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
           {"replicas", active},
           {"updatedReplicas", active},
           {"readyReplicas", ready},
-          {"availableReplicas", ready}}}};
+          {"availableReplicas", ready},
+          {"unavailableReplicas", std::max(0, active - ready)},
+          {"conditions", DeploymentConditions(d, ready, started)}}}};
     v.rows.push_back({d.name, std::to_string(ready) + "/" + std::to_string(d.replicas),
                       std::to_string(active), std::to_string(ready), HumanAge(now - started),
                       d.placeholder ? "pause" : "app", image, "app=" + d.name});

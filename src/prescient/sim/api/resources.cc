@@ -10,12 +10,22 @@
 namespace prescient::sim::api {
 namespace {
 
-const std::vector<std::string_view> kReadVerbs = {"get", "list", "watch"};
-const std::vector<std::string_view> kWriteVerbs = {"get", "list", "watch", "patch", "update"};
+const std::vector<std::string_view> kAllVerbs = {"create", "delete", "get",  "list",
+                                                 "patch",  "update", "watch"};
+const std::vector<std::string_view> kStatusVerbs = {"get", "patch", "update"};
 
-const std::array<ResourceInfo, 7> kResources = {{
-    {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kReadVerbs, {}},
-    {"", "v1", "nodes", "node", "Node", false, {"no"}, {}, kWriteVerbs, {}},
+const std::vector<ResourceInfo> kResources = {
+    {"", "v1", "namespaces", "namespace", "Namespace", false, {"ns"}, {}, kAllVerbs, {}},
+    {"",
+     "v1",
+     "nodes",
+     "node",
+     "Node",
+     false,
+     {"no"},
+     {},
+     kAllVerbs,
+     {{"status", "", "v1", "Node", kStatusVerbs}}},
     {"",
      "v1",
      "pods",
@@ -24,8 +34,11 @@ const std::array<ResourceInfo, 7> kResources = {{
      true,
      {"po"},
      {"all"},
-     {"get", "list", "watch", "delete"},
-     {{"eviction", "policy", "v1", "Eviction", {"create"}}}},
+     kAllVerbs,
+     {{"eviction", "policy", "v1", "Eviction", {"create"}},
+      {"log", "", "v1", "Pod", {"get"}},
+      {"status", "", "v1", "Pod", kStatusVerbs}}},
+    {"", "v1", "events", "event", "Event", true, {"ev"}, {}, kAllVerbs, {}},
     {"apps",
      "v1",
      "deployments",
@@ -34,8 +47,9 @@ const std::array<ResourceInfo, 7> kResources = {{
      true,
      {"deploy"},
      {"all"},
-     kWriteVerbs,
-     {{"scale", "autoscaling", "v1", "Scale", {"get", "patch", "update"}}}},
+     kAllVerbs,
+     {{"scale", "autoscaling", "v1", "Scale", kStatusVerbs},
+      {"status", "apps", "v1", "Deployment", kStatusVerbs}}},
     {"apps",
      "v1",
      "replicasets",
@@ -44,8 +58,8 @@ const std::array<ResourceInfo, 7> kResources = {{
      true,
      {"rs"},
      {"all"},
-     kReadVerbs,
-     {}},
+     kAllVerbs,
+     {{"status", "apps", "v1", "ReplicaSet", kStatusVerbs}}},
     {"autoscaling",
      "v2",
      "horizontalpodautoscalers",
@@ -54,8 +68,8 @@ const std::array<ResourceInfo, 7> kResources = {{
      true,
      {"hpa"},
      {"all"},
-     kReadVerbs,
-     {}},
+     kAllVerbs,
+     {{"status", "autoscaling", "v2", "HorizontalPodAutoscaler", kStatusVerbs}}},
     {"policy",
      "v1",
      "poddisruptionbudgets",
@@ -64,9 +78,21 @@ const std::array<ResourceInfo, 7> kResources = {{
      true,
      {"pdb"},
      {},
-     kReadVerbs,
+     kAllVerbs,
+     {{"status", "policy", "v1", "PodDisruptionBudget", kStatusVerbs}}},
+    {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}, {}, kAllVerbs, {}},
+    {"scheduling.k8s.io",
+     "v1",
+     "priorityclasses",
+     "priorityclass",
+     "PriorityClass",
+     false,
+     {"pc"},
+     {},
+     kAllVerbs,
      {}},
-}};
+    {"events.k8s.io", "v1", "events", "event", "Event", true, {"ev"}, {}, kAllVerbs, {}},
+};
 
 nlohmann::json Strings(const std::vector<std::string_view>& v) {
   nlohmann::json a = nlohmann::json::array();

@@ -1,119 +1,638 @@
+// Write semantics follow apiserver's handlers (create.go, update.go, patch.go,
+// delete.go) and ../shared/docs/kubernetes-api-surface.md section 1.7: a patch is
+// applied to the object as served, nulls are dropped as decoding into Go structs drops
+// them, status is written only through /status, a resourceVersion in the body is a
+// precondition, and a write that changes nothing is no new version.
 #include "prescient/sim/api/writes.h"
 
+#include <atomic>
 #include <optional>
+
+#include "prescient/sim/api/patch.h"
+#include "prescient/sim/api/stored_kinds.h"
 
 namespace prescient::sim::api {
 namespace {
 
-WriteResponse StatusResponse(int code, std::string_view reason, const std::string& message) {
-  return {code,
-          {{"kind", "Status"},
-           {"apiVersion", "v1"},
-           {"metadata", nlohmann::json::object()},
-           {"status", code < 400 ? "Success" : "Failure"},
-           {"message", message},
-           {"reason", reason},
-           {"code", code}}};
+WriteResponse StatusResponse(int code, std::string_view reason, const std::string& message,
+                             nlohmann::json details = nullptr) {
+  WriteResponse w{code,
+                  {{"kind", "Status"},
+                   {"apiVersion", "v1"},
+                   {"metadata", nlohmann::json::object()},
+                   {"status", code < 400 ? "Success" : "Failure"},
+                   {"message", message},
+                   {"reason", reason},
+                   {"code", code}},
+                  ""};
+  if (!details.is_null()) w.body["details"] = std::move(details);
+  return w;
 }
 
-WriteResponse NotFound(const std::string& kind, const std::string& name) {
-  return StatusResponse(404, "NotFound", kind + " \"" + name + "\" not found");
+WriteResponse NotAllowed(const std::string& why) {
+  return StatusResponse(405, "MethodNotAllowed", why);
 }
 
-std::optional<StoredObject> Find(const ObjectStore& store, const std::string& resource,
-                                 const std::string& name) {
-  for (StoredObject& o : store.List(resource)) {
-    if (o.object["metadata"]["name"] == name) return std::move(o);
-  }
-  return std::nullopt;
-}
-
-// Turns a JSON patch on a few paths into the equivalent merge patch; nullopt if an
-// operation touches anything else.
-std::optional<nlohmann::json> JsonPatchToMerge(const nlohmann::json& ops) {
-  nlohmann::json merge = nlohmann::json::object();
-  if (!ops.is_array()) return std::nullopt;
-  for (const nlohmann::json& op : ops) {
-    if (!op.is_object() || !op.contains("op") || !op.contains("path") || !op["op"].is_string() ||
-        !op["path"].is_string()) {
-      return std::nullopt;
+WriteResponse FromStatus(const Status& s, const std::string& resource, const std::string& name) {
+  switch (s.code()) {
+    case StatusCode::kAlreadyExists:
+      return StatusResponse(409, "AlreadyExists", s.message(),
+                            {{"name", name}, {"kind", resource}});
+    case StatusCode::kAborted:
+      return StatusResponse(409, "Conflict", s.message(), {{"name", name}, {"kind", resource}});
+    case StatusCode::kNotFound:
+      return StatusResponse(404, "NotFound", s.message(), {{"name", name}, {"kind", resource}});
+    case StatusCode::kInvalidArgument: {
+      // kubectl prints the causes ("The X "y" is invalid: field: message").
+      const std::string& m = s.message();
+      const size_t colon = m.find(": ");
+      nlohmann::json cause = {{"reason", "FieldValueInvalid"}, {"message", m}};
+      if (colon != std::string::npos && m.find(' ') > colon) {
+        cause["field"] = m.substr(0, colon);
+        cause["message"] = m.substr(colon + 2);
+      }
+      return StatusResponse(422, "Invalid", resource + " \"" + name + "\" is invalid: " + m,
+                            {{"name", name}, {"kind", resource}, {"causes", {cause}}});
     }
-    const std::string kind = op["op"].get<std::string>();
-    const std::string path = op["path"].get<std::string>();
-    if (kind == "test") continue;
-    nlohmann::json value =
-        kind == "remove" ? nlohmann::json(nullptr) : op.value("value", nlohmann::json());
-    if (kind != "add" && kind != "replace" && kind != "remove") return std::nullopt;
-    if (path == "/spec/unschedulable") {
-      merge["spec"]["unschedulable"] = value;
-    } else if (path == "/spec/taints") {
-      merge["spec"]["taints"] = value;
-    } else if (path == "/spec/replicas") {
-      merge["spec"]["replicas"] = value;
-    } else {
-      return std::nullopt;
-    }
+    default:
+      return StatusResponse(500, "InternalError", s.message());
   }
-  return merge;
 }
 
-}  // namespace
+std::string Qualified(const WriteRequest& r) {
+  return r.resource + (r.group.empty() ? "" : "." + r.group);
+}
 
-Result<nlohmann::json> ParsePatchBody(const std::string& content_type, const std::string& text) {
-  nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return InvalidArgumentError("error decoding patch: invalid JSON");
-  if (content_type.find("json-patch") != std::string::npos) {
-    std::optional<nlohmann::json> merge = JsonPatchToMerge(body);
-    if (!merge)
-      return InvalidArgumentError(
-          "json patch: only /spec/replicas, /spec/unschedulable and /spec/taints are supported");
-    return *merge;
+WriteResponse NotFound(const WriteRequest& r) {
+  return StatusResponse(404, "NotFound", Qualified(r) + " \"" + r.name + "\" not found",
+                        {{"name", r.name}, {"kind", r.resource}});
+}
+
+WriteResponse Conflict(const WriteRequest& r) {
+  return StatusResponse(409, "Conflict",
+                        "Operation cannot be fulfilled on " + Qualified(r) + " \"" + r.name +
+                            "\": the object has been modified; please apply your changes to "
+                            "the latest version and try again",
+                        {{"name", r.name}, {"kind", r.resource}});
+}
+
+uint64_t NextSeq() {
+  static std::atomic<uint64_t> seq{0};
+  return ++seq;
+}
+
+std::string ResourceVersionOf(const nlohmann::json& object) {
+  if (!object.is_object() || !object.contains("metadata") || !object["metadata"].is_object())
+    return "";
+  const nlohmann::json& m = object["metadata"];
+  return m.contains("resourceVersion") && m["resourceVersion"].is_string()
+             ? m["resourceVersion"].get<std::string>()
+             : "";
+}
+
+// Records the write in metadata.managedFields, one entry per manager and operation.
+void RecordManager(nlohmann::json& object, const std::string& manager, bool apply,
+                   const std::string& api_version, Timestamp now) {
+  if (manager.empty()) return;
+  nlohmann::json& m = object["metadata"];
+  nlohmann::json fields = nlohmann::json::array();
+  const std::string operation = apply ? "Apply" : "Update";
+  if (m.contains("managedFields") && m["managedFields"].is_array()) {
+    for (const nlohmann::json& f : m["managedFields"]) {
+      if (!(f.is_object() && f.value("manager", "") == manager &&
+            f.value("operation", "") == operation)) {
+        fields.push_back(f);
+      }
+    }
   }
-  if (!body.is_object())
-    return InvalidArgumentError("error decoding patch: the patch must be a JSON object");
+  fields.push_back({{"manager", manager},
+                    {"operation", operation},
+                    {"apiVersion", api_version},
+                    {"time", FormatTimestamp(now)},
+                    {"fieldsType", "FieldsV1"},
+                    {"fieldsV1", nlohmann::json::object()}});
+  m["managedFields"] = std::move(fields);
+}
+
+Result<nlohmann::json> ParseBody(const WriteRequest& r) {
+  if (r.body.size() >= 4 && r.body.compare(0, 4, std::string("k8s\0", 4)) == 0) {
+    return Status(StatusCode::kUnimplemented, "protobuf bodies are not supported; send JSON");
+  }
+  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return InvalidArgumentError("error decoding body: invalid JSON object");
+  }
   return body;
 }
 
-namespace {
+WriteResponse BadBody(const Status& s) {
+  if (s.code() == StatusCode::kUnimplemented)
+    return StatusResponse(415, "UnsupportedMediaType", s.message());
+  return StatusResponse(400, "BadRequest", s.message());
+}
+
+// ---- Stored kinds ----
+
+WriteResponse Shape(const WriteRequest& r, int code, const nlohmann::json& core) {
+  return {code, r.group == "events.k8s.io" ? CoreEventToEventsV1(core) : core, ""};
+}
+
+WriteResponse CreateStored(ObjectStore& store, const WriteRequest& r, nlohmann::json body,
+                           Timestamp now) {
+  if (r.group == "events.k8s.io") {
+    for (const char* f :
+         {"eventTime", "reportingController", "reportingInstance", "action", "reason"}) {
+      if (!body.contains(f)) {
+        return StatusResponse(
+            422, "Invalid",
+            std::string("events.events.k8s.io is invalid: ") + f + ": Required value");
+      }
+    }
+    body = EventsV1ToCoreEvent(body);
+  }
+  if (!r.ns.empty() && !store.Get("namespaces", r.ns)) {
+    return StatusResponse(404, "NotFound", "namespaces \"" + r.ns + "\" not found",
+                          {{"name", r.ns}, {"kind", "namespaces"}});
+  }
+  const std::string api_version = body.value("apiVersion", "v1");
+  Result<nlohmann::json> object =
+      PrepareCreate(r.resource, StripNulls(std::move(body)), r.ns, now, NextSeq());
+  std::string name = "";
+  if (!object.ok()) return FromStatus(object.status(), Qualified(r), r.name);
+  name = (*object)["metadata"]["name"];
+  RecordManager(*object, r.field_manager, r.content_type.starts_with("application/apply-patch"),
+                api_version, now);
+  if (r.dry_run) return Shape(r, 201, *object);
+  Result<StoredObject> created = store.Create(r.resource, std::move(*object));
+  if (!created.ok()) return FromStatus(created.status(), Qualified(r), name);
+  return Shape(r, 201, created->object);
+}
+
+WriteResponse DeleteStored(ObjectStore& store, const WriteRequest& r) {
+  if (r.resource == "namespaces" &&
+      (r.name == "default" || r.name == "kube-system" || r.name == "kube-public")) {
+    return StatusResponse(
+        403, "Forbidden",
+        "namespaces \"" + r.name + "\" is forbidden: this namespace may not be deleted",
+        {{"name", r.name}, {"kind", "namespaces"}});
+  }
+  if (r.dry_run) {
+    if (!store.Get(r.resource, ObjectKey(r.ns, r.name))) return NotFound(r);
+    return StatusResponse(200, "", "");
+  }
+  Result<StoredObject> gone = store.Delete(r.resource, ObjectKey(r.ns, r.name));
+  if (!gone.ok()) return NotFound(r);
+  WriteResponse w = StatusResponse(200, "", "");
+  w.body["details"] = {
+      {"name", r.name}, {"kind", r.resource}, {"uid", gone->object["metadata"].value("uid", "")}};
+  return w;
+}
+
+// ---- Simulated kinds ----
 
 Result<TaintEffect> ParseEffect(const std::string& e) {
   if (e == "NoSchedule") return TaintEffect::kNoSchedule;
   if (e == "PreferNoSchedule") return TaintEffect::kPreferNoSchedule;
   if (e == "NoExecute") return TaintEffect::kNoExecute;
-  return InvalidArgumentError("spec.taints: unknown effect '" + e + "'");
+  return InvalidArgumentError("spec.taints: Unsupported value: \"" + e +
+                              "\": supported values: \"NoSchedule\", \"PreferNoSchedule\", "
+                              "\"NoExecute\"");
+}
+
+int SpecInt(const nlohmann::json& object, const char* field, int fallback) {
+  if (!object.contains("spec") || !object["spec"].is_object()) return fallback;
+  const nlohmann::json& v = object["spec"].value(field, nlohmann::json());
+  return v.is_number_integer() ? static_cast<int>(v.get<int64_t>()) : fallback;
+}
+
+Status CheckInt(const nlohmann::json& object, const char* field, int64_t min, int64_t max) {
+  if (!object.contains("spec") || !object["spec"].is_object() || !object["spec"].contains(field))
+    return OkStatus();
+  const nlohmann::json& v = object["spec"][field];
+  if (!v.is_number_integer() || v.get<int64_t>() < min || v.get<int64_t>() > max) {
+    return InvalidArgumentError(std::string("spec.") + field + ": Invalid value: must be an " +
+                                "integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                                "]");
+  }
+  return OkStatus();
+}
+
+// The HPA's target utilization, from spec.metrics[0] (the only metric simulated).
+int TargetUtilization(const nlohmann::json& hpa, int fallback) {
+  const nlohmann::json spec = hpa.value("spec", nlohmann::json::object());
+  const nlohmann::json metrics = spec.value("metrics", nlohmann::json::array());
+  if (!metrics.is_array() || metrics.empty() || !metrics[0].is_object()) return fallback;
+  const nlohmann::json target =
+      metrics[0].value("resource", nlohmann::json::object()).value("target", nlohmann::json());
+  if (!target.is_object() || !target.contains("averageUtilization") ||
+      !target["averageUtilization"].is_number_integer()) {
+    return fallback;
+  }
+  return static_cast<int>(target["averageUtilization"].get<int64_t>());
+}
+
+// Keys of `before` missing from `after` become nulls, so the overlay deletes them from
+// what the simulator shows too.
+nlohmann::json MapOverlay(const nlohmann::json& before, const nlohmann::json& after) {
+  nlohmann::json out = after.is_object() ? after : nlohmann::json::object();
+  if (before.is_object()) {
+    for (auto it = before.begin(); it != before.end(); ++it) {
+      if (!out.contains(it.key())) out[it.key()] = nullptr;
+    }
+  }
+  return out;
+}
+
+// What the store keeps of a write to a simulated object: metadata the simulator does not
+// own, and the spec fields it does not model.
+nlohmann::json OverlayOf(const std::string& resource, const nlohmann::json& current,
+                         const nlohmann::json& updated) {
+  const nlohmann::json& cm = current["metadata"];
+  const nlohmann::json& um = updated["metadata"];
+  nlohmann::json overlay = {{"metadata", nlohmann::json::object()}};
+  for (const char* map : {"labels", "annotations"}) {
+    nlohmann::json o = MapOverlay(cm.value(map, nlohmann::json()), um.value(map, nlohmann::json()));
+    if (!o.empty()) overlay["metadata"][map] = std::move(o);
+  }
+  for (const char* f : {"generation", "managedFields", "finalizers"}) {
+    if (um.contains(f)) overlay["metadata"][f] = um[f];
+  }
+  if (updated.contains("spec") && updated["spec"].is_object()) {
+    nlohmann::json spec = updated["spec"];
+    if (resource == "deployments") {
+      spec.erase("replicas");
+      spec.erase("selector");
+    } else if (resource == "horizontalpodautoscalers") {
+      spec.erase("minReplicas");
+      spec.erase("maxReplicas");
+      spec.erase("scaleTargetRef");
+    } else if (resource == "poddisruptionbudgets") {
+      spec.erase("minAvailable");
+      spec.erase("selector");
+    } else {
+      spec = nlohmann::json::object();  // Nodes, pods, ReplicaSets: all simulated.
+    }
+    if (!spec.empty()) overlay["spec"] = std::move(spec);
+  }
+  return overlay;
+}
+
+int ServiceOf(const Simulator& sim, const std::string& name) {
+  for (int i = 0; i < sim.service_count(); ++i) {
+    if (sim.view(i).name == name) return i;
+  }
+  return -1;
+}
+
+// Checks `updated` against what the simulator allows and returns the change to make.
+Result<std::function<Status(Simulator&)>> DecodeSimulated(const std::string& resource,
+                                                          const std::string& name,
+                                                          const nlohmann::json& current,
+                                                          const nlohmann::json& updated) {
+  const nlohmann::json& cs = current.value("spec", nlohmann::json::object());
+  const nlohmann::json us = updated.value("spec", nlohmann::json::object());
+  if (resource == "nodes") {
+    PRESCIENT_ASSIGN_OR_RETURN(NodeChange change, DecodeNodeSpec(updated));
+    return std::function<Status(Simulator&)>([name, change](Simulator& sim) {
+      for (Node& n : sim.mutable_cluster().mutable_nodes()) {
+        if (n.deleted || n.name != name) continue;
+        n.unschedulable = change.unschedulable;
+        n.taints = change.taints;
+        return OkStatus();
+      }
+      return NotFoundError("nodes \"" + name + "\" not found");
+    });
+  }
+  if (resource == "pods" || resource == "replicasets") {
+    nlohmann::json a = cs, b = us;
+    if (resource == "replicasets") {
+      a.erase("replicas");
+      b.erase("replicas");
+    }
+    if (a != b) {
+      return InvalidArgumentError(
+          resource == "pods"
+              ? "spec: Forbidden: pod updates may not change fields other than the simulated "
+                "ones (labels and annotations may change)"
+              : "spec: Forbidden: a ReplicaSet owned by a Deployment is changed through it");
+    }
+    return std::function<Status(Simulator&)>([](Simulator&) { return OkStatus(); });
+  }
+  if (resource == "deployments") {
+    if (us.value("selector", nlohmann::json()) != cs.value("selector", nlohmann::json())) {
+      return InvalidArgumentError("spec.selector: Invalid value: field is immutable");
+    }
+    PRESCIENT_ASSIGN_OR_RETURN(std::optional<int> replicas, DecodeReplicas(updated));
+    const int n = replicas.value_or(1);  // An unset spec.replicas defaults to 1.
+    return std::function<Status(Simulator&)>([name, n](Simulator& sim) {
+      ClusterState& c = sim.mutable_cluster();
+      for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
+        if (c.deployment(id).name == name) c.deployment(id).replicas = n;
+      }
+      return OkStatus();
+    });
+  }
+  if (resource == "horizontalpodautoscalers") {
+    PRESCIENT_RETURN_IF_ERROR(CheckInt(updated, "minReplicas", 1, 100000));
+    PRESCIENT_RETURN_IF_ERROR(CheckInt(updated, "maxReplicas", 1, 100000));
+    if (us.value("scaleTargetRef", nlohmann::json()) !=
+        cs.value("scaleTargetRef", nlohmann::json()))
+      return InvalidArgumentError("spec.scaleTargetRef: the simulator's HPAs keep their target");
+    const int min = SpecInt(updated, "minReplicas", 1);
+    const int max = SpecInt(updated, "maxReplicas", 1);
+    if (min > max) {
+      return InvalidArgumentError("spec.minReplicas: Invalid value: " + std::to_string(min) +
+                                  ": must be less than or equal to maxReplicas");
+    }
+    const int target = TargetUtilization(updated, TargetUtilization(current, 70));
+    if (target < 1) return InvalidArgumentError("spec.metrics[0]: target must be >= 1");
+    return std::function<Status(Simulator&)>([name, min, max, target](Simulator& sim) {
+      const int service = ServiceOf(sim, name);
+      if (service < 0) return NotFoundError(name);
+      scaling::HpaSpec spec = sim.view(service).hpa_spec;
+      spec.min_replicas = min;
+      spec.max_replicas = max;
+      spec.target_cpu_utilization_percent = target;
+      return sim.SetHpaSpec(service, spec);
+    });
+  }
+  if (resource == "poddisruptionbudgets") {
+    if (us.value("selector", nlohmann::json()) != cs.value("selector", nlohmann::json()))
+      return InvalidArgumentError("spec.selector: the simulator's PDBs keep their selector");
+    if (us.contains("maxUnavailable"))
+      return InvalidArgumentError("spec.maxUnavailable: the simulator models minAvailable only");
+    PRESCIENT_RETURN_IF_ERROR(CheckInt(updated, "minAvailable", 0, 100000));
+    const int min = SpecInt(updated, "minAvailable", 0);
+    return std::function<Status(Simulator&)>([name, min](Simulator& sim) {
+      const int service = ServiceOf(sim, name);
+      if (service < 0) return NotFoundError(name);
+      return sim.SetPdbMinAvailable(service, min);
+    });
+  }
+  return InvalidArgumentError(resource + ": not writable");
+}
+
+WriteResponse UpdateSimulated(LiveCluster& cluster, ObjectStore& store, const WriteRequest& r,
+                              const StoredObject& current, nlohmann::json updated) {
+  const std::string key = ObjectKey(r.ns, r.name);
+  Result<std::function<Status(Simulator&)>> change =
+      DecodeSimulated(r.resource, r.name, current.object, updated);
+  if (!change.ok()) return FromStatus(change.status(), Qualified(r), r.name);
+  // Every spec change is a new generation (what `rollout status` and `wait` watch).
+  const nlohmann::json& cm = current.object["metadata"];
+  const int64_t generation = cm.value("generation", int64_t{1});
+  if (updated.value("spec", nlohmann::json()) != current.object.value("spec", nlohmann::json()) &&
+      r.resource != "pods" && r.resource != "nodes") {
+    updated["metadata"]["generation"] = generation + 1;
+  } else if (cm.contains("generation")) {
+    updated["metadata"]["generation"] = generation;
+  }
+  if (r.dry_run) return {200, updated, ""};
+  nlohmann::json overlay = store.Overlay(r.resource, key);
+  if (overlay.is_null()) overlay = nlohmann::json::object();
+  overlay.merge_patch(OverlayOf(r.resource, current.object, updated));
+  store.SetOverlay(r.resource, key, StripNulls(overlay).empty() ? nlohmann::json() : overlay);
+  const Status applied = cluster.Write([&](Simulator& sim) { return (*change)(sim); });
+  if (!applied.ok()) return FromStatus(applied, Qualified(r), r.name);
+  std::optional<StoredObject> now = store.Get(r.resource, key);
+  if (!now) return NotFound(r);
+  return {200, now->object, ""};
+}
+
+// ---- Subresources ----
+
+nlohmann::json ScaleOf(const nlohmann::json& d) {
+  std::string selector;
+  const nlohmann::json labels =
+      d["spec"].value("selector", nlohmann::json::object()).value("matchLabels", nlohmann::json());
+  if (labels.is_object()) {
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+      if (!it.value().is_string()) continue;
+      selector += (selector.empty() ? "" : ",") + it.key() + "=" + it.value().get<std::string>();
+    }
+  }
+  return {{"kind", "Scale"},
+          {"apiVersion", "autoscaling/v1"},
+          {"metadata",
+           {{"name", d["metadata"]["name"]},
+            {"namespace", d["metadata"]["namespace"]},
+            {"uid", d["metadata"]["uid"]},
+            {"resourceVersion", d["metadata"]["resourceVersion"]},
+            {"creationTimestamp", d["metadata"]["creationTimestamp"]}}},
+          {"spec", {{"replicas", d["spec"]["replicas"]}}},
+          {"status", {{"replicas", d["status"]["replicas"]}, {"selector", selector}}}};
+}
+
+// The simulated container's log: its life so far, then one access summary per minute
+// since it turned Ready, from the service's load and the pods serving it.
+std::string PodLog(const Simulator& sim, const std::string& name, int tail_lines, bool* found) {
+  *found = false;
+  const ClusterState& c = sim.cluster();
+  for (const Pod& p : c.pods()) {
+    if (p.name != name) continue;
+    *found = true;
+    std::vector<std::string> lines;
+    if (!p.started_at) return "";
+    lines.push_back(FormatTimestamp(*p.started_at) + " starting container (image pulled)");
+    if (!p.ready) return lines.front() + "\n";
+    lines.push_back(FormatTimestamp(p.ready_at) + " listening on :8080, readiness probe passed");
+    int service = -1;
+    for (int i = 0; i < sim.service_count(); ++i) {
+      if (sim.view(i).deployment == p.deployment) service = i;
+    }
+    if (service >= 0) {
+      const Duration since = sim.Now() - p.ready_at;
+      const Series load = sim.target(service).LoadHistory(std::min(since, Duration(86400)));
+      const int serving = std::max(1, c.ReadyPods(p.deployment));
+      for (size_t i = 0; i < load.size(); ++i) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, " GET /api 200: %.0f requests in the last minute",
+                      load.values()[i] * 60 / serving);
+        lines.push_back(FormatTimestamp(load.TimeAt(i) + Duration(60)) + buf);
+      }
+    }
+    if (p.deletion_at) {
+      lines.push_back(FormatTimestamp(*p.deletion_at) + " SIGTERM received, draining connections");
+    }
+    const size_t from = tail_lines >= 0 && static_cast<size_t>(tail_lines) < lines.size()
+                            ? lines.size() - static_cast<size_t>(tail_lines)
+                            : 0;
+    std::string out;
+    for (size_t i = from; i < lines.size(); ++i) out += lines[i] + "\n";
+    return out;
+  }
+  return "";
+}
+
+WriteResponse WritePod(LiveCluster& cluster, ObjectStore& store, const WriteRequest& r) {
+  const bool evict = r.subresource == "eviction";
+  enum class Outcome { kMissing, kDone, kRefused };
+  const Outcome outcome = cluster.Write([&](Simulator& sim) {
+    ClusterState& c = sim.mutable_cluster();
+    for (Pod& p : c.pods()) {
+      if (p.name != r.name || p.deletion_at.has_value()) continue;
+      if (r.dry_run) return Outcome::kDone;
+      if (!evict) {
+        c.DeletePod(p, sim.Now());
+        return Outcome::kDone;
+      }
+      return c.EvictPod(p, sim.Now()) ? Outcome::kDone : Outcome::kRefused;
+    }
+    return Outcome::kMissing;
+  });
+  if (outcome == Outcome::kMissing) return NotFound(r);
+  if (outcome == Outcome::kRefused) {
+    return StatusResponse(429, "TooManyRequests",
+                          "Cannot evict pod as it would violate the pod's disruption budget.",
+                          {{"causes",
+                            {{{"reason", "DisruptionBudget"},
+                              {"message", "The disruption budget needs more healthy pods"}}}}});
+  }
+  if (evict) return StatusResponse(201, "", "");
+  std::optional<StoredObject> pod = store.Get("pods", ObjectKey(r.ns, r.name));
+  if (pod) return {200, pod->object, ""};
+  return StatusResponse(200, "", "");  // Gone at once (never started).
+}
+
+WriteResponse Get(LiveCluster& cluster, const StoredObject& current, const WriteRequest& r) {
+  if (r.subresource == "scale") return {200, ScaleOf(current.object), ""};
+  if (r.subresource == "status") return {200, current.object, ""};
+  if (r.subresource == "log") {
+    bool found = false;
+    std::string text = cluster.Read(
+        [&](const Simulator& sim) { return PodLog(sim, r.name, r.tail_lines, &found); });
+    if (!found) return NotFound(r);
+    return {200, nullptr, text.empty() ? std::string("\n") : text};
+  }
+  return NotAllowed("GET of " + r.resource + "/" + r.subresource + " is not served");
+}
+
+// PUT or PATCH of an object or its /status or /scale.
+WriteResponse Update(LiveCluster& cluster, ObjectStore& store, const WriteRequest& r,
+                     Timestamp now) {
+  const bool stored = IsStoredResource(r.resource);
+  const bool events_v1 = r.group == "events.k8s.io";
+  const std::optional<StoredObject> current = store.Get(r.resource, ObjectKey(r.ns, r.name));
+  std::optional<PatchType> patch_type;
+  nlohmann::json doc;
+  if (r.method == "PATCH") {
+    Result<PatchType> type = PatchTypeOf(r.content_type);
+    if (!type.ok()) return StatusResponse(415, "UnsupportedMediaType", type.status().message());
+    patch_type = *type;
+    Result<nlohmann::json> parsed = ParsePatchDocument(*type, r.body);
+    if (!parsed.ok()) return StatusResponse(400, "BadRequest", parsed.status().message());
+    doc = std::move(*parsed);
+  } else {
+    Result<nlohmann::json> parsed = ParseBody(r);
+    if (!parsed.ok()) return BadBody(parsed.status());
+    doc = std::move(*parsed);
+  }
+  if (!current) {
+    // Server-side apply upserts (and so does a PUT of a stored kind, as for most kinds).
+    if (stored && r.subresource.empty() &&
+        (patch_type == PatchType::kApply || (!patch_type && r.method == "PUT"))) {
+      if (!doc.contains("metadata") || !doc["metadata"].is_object()) {
+        doc["metadata"] = nlohmann::json::object();
+      }
+      doc["metadata"]["name"] = r.name;
+      return CreateStored(store, r, StripNulls(doc), now);
+    }
+    return NotFound(r);
+  }
+  const bool scale = r.subresource == "scale";
+  nlohmann::json served = events_v1 ? CoreEventToEventsV1(current->object) : current->object;
+  if (scale) served = ScaleOf(current->object);
+  nlohmann::json updated;
+  if (patch_type) {
+    Result<nlohmann::json> patched = ApplyPatch(*patch_type, served, doc);
+    if (!patched.ok()) return StatusResponse(422, "Invalid", patched.status().message());
+    updated = std::move(*patched);
+  } else {
+    updated = doc;
+  }
+  updated = StripNulls(std::move(updated));
+  if (!updated.is_object() || (updated.contains("metadata") && !updated["metadata"].is_object()))
+    return StatusResponse(422, "Invalid", "the result is not an object with metadata");
+  // A resourceVersion the client sent (in a PUT body or a patch) is a precondition.
+  const std::string sent = ResourceVersionOf(updated);
+  const std::string have = ResourceVersionOf(served);
+  if (updated.contains("metadata") && updated["metadata"].contains("resourceVersion") &&
+      !updated["metadata"]["resourceVersion"].is_string()) {
+    return StatusResponse(400, "BadRequest", "metadata.resourceVersion: must be a string");
+  }
+  if (!sent.empty() && sent != have) return Conflict(r);
+  const std::string name =
+      updated.contains("metadata") ? updated["metadata"].value("name", r.name) : r.name;
+  if (name != r.name) {
+    return StatusResponse(400, "BadRequest",
+                          "the name of the object (" + name +
+                              ") does not match the name on the URL (" + r.name + ")");
+  }
+  if (scale) {
+    Result<std::optional<int>> replicas = DecodeReplicas(updated);
+    if (!replicas.ok()) return FromStatus(replicas.status(), Qualified(r), r.name);
+    nlohmann::json d = current->object;
+    if (replicas->has_value()) d["spec"]["replicas"] = **replicas;
+    WriteResponse w = UpdateSimulated(cluster, store, r, *current, std::move(d));
+    if (w.code == 200) w.body = ScaleOf(w.body);
+    return w;
+  }
+  if (events_v1) updated = EventsV1ToCoreEvent(updated);
+  if (!updated.contains("metadata")) updated["metadata"] = nlohmann::json::object();
+  updated["metadata"]["name"] = r.name;
+  if (!r.ns.empty()) updated["metadata"]["namespace"] = r.ns;
+  // The main resource never writes status and /status never writes anything else; the
+  // simulator owns the status of what it simulates.
+  if (r.subresource == "status") {
+    if (!stored) return Shape(r, 200, current->object);
+    nlohmann::json status_only = current->object;
+    if (updated.contains("status")) status_only["status"] = updated["status"];
+    updated = std::move(status_only);
+  } else if (current->object.contains("status")) {
+    updated["status"] = current->object["status"];
+  } else {
+    updated.erase("status");
+  }
+  RecordManager(updated, r.field_manager, patch_type == PatchType::kApply,
+                current->object.value("apiVersion", "v1"), now);
+  if (!stored) return UpdateSimulated(cluster, store, r, *current, std::move(updated));
+  Result<nlohmann::json> prepared = PrepareUpdate(r.resource, std::move(updated), current->object);
+  if (!prepared.ok()) return FromStatus(prepared.status(), Qualified(r), r.name);
+  if (r.dry_run) return Shape(r, 200, *prepared);
+  Result<StoredObject> written = store.Update(r.resource, std::move(*prepared), sent);
+  if (!written.ok()) {
+    if (written.status().code() == StatusCode::kAborted) return Conflict(r);
+    return FromStatus(written.status(), Qualified(r), r.name);
+  }
+  return Shape(r, 200, written->object);
 }
 
 }  // namespace
 
-Result<NodeChange> DecodeNodePatch(const nlohmann::json& patch) {
+Result<NodeChange> DecodeNodeSpec(const nlohmann::json& node) {
   NodeChange change;
-  if (!patch.is_object() || !patch.contains("spec")) return change;
-  const nlohmann::json& spec = patch["spec"];
+  if (!node.is_object() || !node.contains("spec")) return change;
+  const nlohmann::json& spec = node["spec"];
   if (!spec.is_object()) return InvalidArgumentError("spec: must be an object");
   if (spec.contains("unschedulable")) {
-    const nlohmann::json& u = spec["unschedulable"];
-    if (!u.is_null() && !u.is_boolean()) {
+    if (!spec["unschedulable"].is_boolean())
       return InvalidArgumentError("spec.unschedulable: must be a boolean");
-    }
-    change.unschedulable = u.is_boolean() && u.get<bool>();
+    change.unschedulable = spec["unschedulable"].get<bool>();
   }
   if (spec.contains("taints")) {
-    change.taints.emplace();
     const nlohmann::json& taints = spec["taints"];
-    if (!taints.is_null()) {
-      if (!taints.is_array()) return InvalidArgumentError("spec.taints: must be a list");
-      for (const nlohmann::json& t : taints) {
-        if (!t.is_object() || !t.contains("key") || !t["key"].is_string()) {
-          return InvalidArgumentError("spec.taints: each taint needs a string key");
-        }
-        const nlohmann::json value = t.contains("value") ? t["value"] : nlohmann::json("");
-        const nlohmann::json effect = t.contains("effect") ? t["effect"] : nlohmann::json("");
-        if (!value.is_string() || !effect.is_string()) {
-          return InvalidArgumentError("spec.taints: value and effect must be strings");
-        }
-        PRESCIENT_ASSIGN_OR_RETURN(TaintEffect e, ParseEffect(effect.get<std::string>()));
-        change.taints->push_back({t["key"].get<std::string>(), value.get<std::string>(), e});
+    if (!taints.is_array()) return InvalidArgumentError("spec.taints: must be a list");
+    for (const nlohmann::json& t : taints) {
+      if (!t.is_object() || !t.contains("key") || !t["key"].is_string()) {
+        return InvalidArgumentError("spec.taints: each taint needs a string key");
       }
+      const nlohmann::json value = t.contains("value") ? t["value"] : nlohmann::json("");
+      const nlohmann::json effect = t.contains("effect") ? t["effect"] : nlohmann::json("");
+      if (!value.is_string() || !effect.is_string()) {
+        return InvalidArgumentError("spec.taints: value and effect must be strings");
+      }
+      PRESCIENT_ASSIGN_OR_RETURN(TaintEffect e, ParseEffect(effect.get<std::string>()));
+      change.taints.push_back({t["key"].get<std::string>(), value.get<std::string>(), e});
     }
   }
   return change;
@@ -131,150 +650,46 @@ Result<std::optional<int>> DecodeReplicas(const nlohmann::json& body) {
   return std::optional<int>(static_cast<int>(r.get<int64_t>()));
 }
 
-namespace {
-
-Result<nlohmann::json> ParsePatch(const WriteRequest& r) {
-  return ParsePatchBody(r.content_type, r.body);
-}
-
-WriteResponse PatchNode(LiveCluster& cluster, const ObjectStore& store, const WriteRequest& r) {
-  Result<nlohmann::json> patch = ParsePatch(r);
-  if (!patch.ok()) return StatusResponse(400, "BadRequest", patch.status().message());
-  Result<NodeChange> change = DecodeNodePatch(*patch);
-  if (!change.ok()) return StatusResponse(422, "Invalid", change.status().message());
-  const bool found = cluster.Write([&](Simulator& sim) {
-    for (Node& n : sim.mutable_cluster().mutable_nodes()) {
-      if (n.deleted || n.name != r.name) continue;
-      if (change->unschedulable) n.unschedulable = *change->unschedulable;
-      if (change->taints) n.taints = *change->taints;
-      return true;
-    }
-    return false;
-  });
-  if (!found) return NotFound("nodes", r.name);
-  return {200, Find(store, "nodes", r.name)->object};
-}
-
-nlohmann::json ScaleOf(const StoredObject& d) {
-  return {{"kind", "Scale"},
-          {"apiVersion", "autoscaling/v1"},
-          {"metadata",
-           {{"name", d.object["metadata"]["name"]},
-            {"namespace", d.object["metadata"]["namespace"]},
-            {"uid", d.object["metadata"]["uid"]},
-            {"resourceVersion", d.object["metadata"]["resourceVersion"]},
-            {"creationTimestamp", d.object["metadata"]["creationTimestamp"]}}},
-          {"spec", {{"replicas", d.object["spec"]["replicas"]}}},
-          {"status",
-           {{"replicas", d.object["status"]["replicas"]},
-            {"selector", "app=" + d.object["metadata"]["name"].get<std::string>()}}}};
-}
-
-WriteResponse WriteDeployment(LiveCluster& cluster, const ObjectStore& store,
-                              const WriteRequest& r) {
-  std::optional<StoredObject> current = Find(store, "deployments", r.name);
-  if (!current) return NotFound("deployments.apps", r.name);
-  const bool scale = r.subresource == "scale";
-  if (r.method == "GET") {
-    if (!scale) return StatusResponse(405, "MethodNotAllowed", "use the collection");
-    return {200, ScaleOf(*current)};
-  }
-  nlohmann::json body;
-  if (r.method == "PUT") {
-    body = nlohmann::json::parse(r.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object())
-      return StatusResponse(400, "BadRequest", "error decoding body: invalid JSON");
-    std::string rv;
-    if (body.contains("metadata") && body["metadata"].is_object() &&
-        body["metadata"].contains("resourceVersion")) {
-      if (!body["metadata"]["resourceVersion"].is_string()) {
-        return StatusResponse(400, "BadRequest", "metadata.resourceVersion: must be a string");
-      }
-      rv = body["metadata"]["resourceVersion"].get<std::string>();
-    }
-    if (!rv.empty() && rv != current->object["metadata"]["resourceVersion"]) {
-      return StatusResponse(
-          409, "Conflict",
-          "Operation cannot be fulfilled on deployments.apps \"" + r.name +
-              "\": the object has been modified; please apply your changes to the latest "
-              "version and try again");
-    }
-  } else {
-    Result<nlohmann::json> patch = ParsePatch(r);
-    if (!patch.ok()) return StatusResponse(400, "BadRequest", patch.status().message());
-    body = *patch;
-  }
-  Result<std::optional<int>> replicas = DecodeReplicas(body);
-  if (!replicas.ok()) return StatusResponse(422, "Invalid", replicas.status().message());
-  if (replicas->has_value()) {
-    cluster.Write([&](Simulator& sim) {
-      ClusterState& c = sim.mutable_cluster();
-      for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
-        if (c.deployment(id).name == r.name) c.deployment(id).replicas = **replicas;
-      }
-      return 0;
-    });
-  }
-  current = Find(store, "deployments", r.name);
-  return {200, scale ? ScaleOf(*current) : current->object};
-}
-
-WriteResponse WritePod(LiveCluster& cluster, const ObjectStore& store, const WriteRequest& r) {
-  const bool evict = r.subresource == "eviction";
-  if (!evict && r.method != "DELETE") {
-    return StatusResponse(405, "MethodNotAllowed",
-                          "the server does not allow this method on the requested resource");
-  }
-  if (evict && r.method != "POST") {
-    return StatusResponse(405, "MethodNotAllowed", "evictions are created with POST");
-  }
-  enum class Outcome { kMissing, kDone, kRefused };
-  const Outcome outcome = cluster.Write([&](Simulator& sim) {
-    ClusterState& c = sim.mutable_cluster();
-    for (Pod& p : c.pods()) {
-      if (p.name != r.name || p.deletion_at.has_value()) continue;
-      if (!evict) {
-        c.DeletePod(p, sim.Now());
-        return Outcome::kDone;
-      }
-      return c.EvictPod(p, sim.Now()) ? Outcome::kDone : Outcome::kRefused;
-    }
-    return Outcome::kMissing;
-  });
-  if (outcome == Outcome::kMissing) return NotFound("pods", r.name);
-  if (outcome == Outcome::kRefused) {
-    WriteResponse w =
-        StatusResponse(429, "TooManyRequests",
-                       "Cannot evict pod as it would violate the pod's disruption budget.");
-    w.body["details"] = {{"causes",
-                          {{{"reason", "DisruptionBudget"},
-                            {"message", "The disruption budget needs more healthy pods"}}}}};
-    return w;
-  }
-  if (evict) return StatusResponse(201, "", "");
-  std::optional<StoredObject> pod = Find(store, "pods", r.name);
-  if (pod) return {200, pod->object};
-  return StatusResponse(200, "", "");  // Gone at once (never started).
-}
-
-}  // namespace
-
-WriteResponse HandleWrite(LiveCluster& cluster, const ObjectStore& store, const WriteRequest& r) {
-  if (r.name.empty()) {
-    return StatusResponse(405, "MethodNotAllowed",
-                          "the server does not allow this method on the requested resource");
-  }
-  if (r.resource == "nodes" && r.subresource.empty() && r.method == "PATCH")
-    return PatchNode(cluster, store, r);
-  if (r.resource == "deployments" && (r.subresource.empty() || r.subresource == "scale")) {
-    if (r.method == "GET" || r.method == "PUT" || r.method == "PATCH")
-      return WriteDeployment(cluster, store, r);
-  }
-  if (r.resource == "pods" && (r.subresource.empty() || r.subresource == "eviction")) {
+WriteResponse HandleWrite(LiveCluster& cluster, ObjectStore& store, const WriteRequest& r) {
+  const Timestamp now = cluster.Read([](const Simulator& sim) { return sim.Now(); });
+  const bool stored = IsStoredResource(r.resource);
+  if (r.subresource == "eviction") {
+    if (r.method != "POST") return NotAllowed("evictions are created with POST");
     return WritePod(cluster, store, r);
   }
-  return StatusResponse(405, "MethodNotAllowed",
-                        "the server does not allow this method on the requested resource");
+  if (r.method == "POST") {
+    if (!r.name.empty() || !r.subresource.empty()) {
+      return NotAllowed("the server does not allow this method on the requested resource");
+    }
+    if (!stored) {
+      return NotAllowed("the simulator creates " + r.resource +
+                        " only from its scenario (--scenario); it cannot create them through "
+                        "the API");
+    }
+    Result<nlohmann::json> body = ParseBody(r);
+    if (!body.ok()) return BadBody(body.status());
+    return CreateStored(store, r, std::move(*body), now);
+  }
+  if (r.name.empty()) {
+    return NotAllowed("the server does not allow this method on the requested resource");
+  }
+  if (r.method == "GET") {
+    std::optional<StoredObject> current = store.Get(r.resource, ObjectKey(r.ns, r.name));
+    if (!current) return NotFound(r);
+    return Get(cluster, *current, r);
+  }
+  if (r.method == "DELETE") {
+    if (!r.subresource.empty()) return NotAllowed("subresources are not deleted");
+    if (stored) return DeleteStored(store, r);
+    if (r.resource == "pods") return WritePod(cluster, store, r);
+    return NotAllowed("the simulator does not delete " + r.resource +
+                      " (its scenario declares them); pods can be deleted");
+  }
+  if (r.method == "PUT" || r.method == "PATCH") {
+    if (r.subresource == "log") return NotAllowed("pods/log is read-only");
+    return Update(cluster, store, r, now);
+  }
+  return NotAllowed("the server does not allow this method on the requested resource");
 }
 
 }  // namespace prescient::sim::api
