@@ -108,6 +108,11 @@ class Simulator::Service final : public scaling::ScalingTarget {
     const TickOutcome out =
         model_.Step(spec_.trace.RateAt(mid), ready, dt_s, sim_->options_.slo.p99_s);
     minute_.Add(out, dt_s);
+    traffic_.arrived += out.arrived;
+    traffic_.served += out.served;
+    traffic_.failed += out.failed;
+    traffic_.over_slo += out.over_slo;
+    last_tick_ = out;
     cpu_ring_[ring_pos_] = ready > 0 ? out.cpu_utilization : 0;
     ring_pos_ = (ring_pos_ + 1) % cpu_ring_.size();
   }
@@ -167,6 +172,8 @@ class Simulator::Service final : public scaling::ScalingTarget {
   DeploymentId placeholder() const { return placeholder_; }
   ServiceTotals& totals() { return totals_; }
   const std::vector<MinuteRecord>& records() const { return records_; }
+  const TrafficCounters& traffic() const { return traffic_; }
+  const TickOutcome& last_tick() const { return last_tick_; }
 
  private:
   Simulator* sim_;
@@ -183,6 +190,8 @@ class Simulator::Service final : public scaling::ScalingTarget {
   int last_replicas_ = -1;
   ServiceTotals totals_;
   std::vector<MinuteRecord> records_;
+  TrafficCounters traffic_;
+  TickOutcome last_tick_;
 };
 
 Simulator::Simulator(SimulatorOptions options, Timestamp start)
@@ -283,6 +292,13 @@ ServiceView Simulator::view(int service) const {
 
 const std::vector<MinuteRecord>& Simulator::minutes(int service) const {
   return services_[static_cast<size_t>(service)]->records();
+}
+
+const TrafficCounters& Simulator::traffic(int service) const {
+  return services_[static_cast<size_t>(service)]->traffic();
+}
+const TickOutcome& Simulator::last_tick(int service) const {
+  return services_[static_cast<size_t>(service)]->last_tick();
 }
 
 void Simulator::StartScoring() { scoring_ = true; }

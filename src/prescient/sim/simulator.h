@@ -92,6 +92,15 @@ struct ServiceTotals {
   int64_t cpu_minutes = 0;
 };
 
+// A service's traffic since the run began, warm-up included (ServiceTotals count only
+// the scored part), for exporters that turn it into counters.
+struct TrafficCounters {
+  double arrived = 0;
+  double served = 0;
+  double failed = 0;
+  double over_slo = 0;
+};
+
 struct ClusterTotals {
   double node_seconds = 0;
   double cost_usd = 0;
@@ -128,6 +137,9 @@ class Simulator {
   Status SetHpaSpec(int service, const scaling::HpaSpec& hpa);
   Status SetPdbMinAvailable(int service, int min_available);
   const std::vector<MinuteRecord>& minutes(int service) const;
+  const TrafficCounters& traffic(int service) const;
+  // The service's last tick (all zero before the first): rate, latency tail, CPU.
+  const TickOutcome& last_tick(int service) const;
   const ClusterTotals& cluster_totals() const { return cluster_totals_; }
   const ClusterState& cluster() const { return cluster_; }
   ClusterState& mutable_cluster() { return cluster_; }

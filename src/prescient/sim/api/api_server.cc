@@ -14,6 +14,7 @@
 #include <optional>
 #include <regex>
 
+#include "prescient/sim/api/metrics_exporter.h"
 #include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
@@ -504,17 +505,25 @@ void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
 }  // namespace
 
 ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
-    : cluster_(cluster), store_(std::make_unique<ObjectStore>()), tls_(tls) {
+    : cluster_(cluster),
+      store_(std::make_unique<ObjectStore>()),
+      metrics_(std::make_unique<MetricsExporter>(cluster.speed())),
+      tls_(tls) {
   for (auto& [resource, object] : BuiltInObjects(cluster_.started())) {
     (void)store_->Create(resource, std::move(object));  // A fresh store: no clash.
   }
   cluster_.Read([this](const Simulator& sim) {
     SyncStore(*store_, sim, cluster_.started());
+    metrics_->Observe(sim);
     return 0;
   });
   ObjectStore* store = store_.get();
+  MetricsExporter* metrics = metrics_.get();
   const Timestamp started = cluster_.started();
-  cluster_.SetObserver([store, started](const Simulator& sim) { SyncStore(*store, sim, started); });
+  cluster_.SetObserver([store, metrics, started](const Simulator& sim) {
+    SyncStore(*store, sim, started);
+    metrics->Observe(sim);
+  });
   if (tls != nullptr) {
     server_ =
         std::make_unique<httplib::SSLServer>([tls](SSL_CTX& ctx) { return SetupTls(ctx, *tls); });
@@ -533,8 +542,10 @@ ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
 bool ApiServer::Authenticated(const void* request) const {
   if (tls_ == nullptr) return true;
   const auto& req = *static_cast<const httplib::Request*>(request);
+  // /metrics too: the simulator's figures are not secret, and Prometheus scrape configs
+  // stay simple without a bearer token.
   if (req.path == "/version" || req.path == "/healthz" || req.path == "/livez" ||
-      req.path == "/readyz") {
+      req.path == "/readyz" || req.path == "/metrics") {
     return true;
   }
   if (req.get_header_value("Authorization") == "Bearer " + tls_->token) return true;
@@ -585,6 +596,9 @@ void ApiServer::Routes() {
       res.set_content("ok", "text/plain");
     });
   }
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_->Text(), std::string(kMetricsContentType).c_str());
+  });
   s.Get("/version", [](const httplib::Request&, httplib::Response& res) {
     Send(res, 200,
          {{"major", "1"},

@@ -22,6 +22,7 @@ class Server;
 
 namespace prescient::sim::api {
 
+class MetricsExporter;
 class ObjectStore;
 
 inline constexpr std::string_view kServedGitVersion = "v1.32.4";
@@ -33,8 +34,8 @@ inline constexpr int kKeepAliveRequests = 10000;
 class ApiServer {
  public:
   // `tls` null: plain HTTP, no authentication (kubectl sends no credentials over HTTP).
-  // Otherwise HTTPS with tls->server_cert, and every request but /version and the
-  // health checks must carry `Authorization: Bearer <tls->token>` or a client
+  // Otherwise HTTPS with tls->server_cert, and every request but /version, /metrics and
+  // the health checks must carry `Authorization: Bearer <tls->token>` or a client
   // certificate signed by tls->ca.
   ApiServer(LiveCluster& cluster, const TlsMaterial* tls);
   ~ApiServer();
@@ -52,6 +53,7 @@ class ApiServer {
   LiveCluster& cluster_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<ObjectStore> store_;
+  std::unique_ptr<MetricsExporter> metrics_;
   std::string address_;
   const TlsMaterial* tls_;
 };

@@ -2,11 +2,13 @@
 // and its pieces directly. The server runs as a child process on a free loopback port.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -185,8 +187,11 @@ class KubectlTest : public ::testing::Test {
     std::array<char, 256> line{};
     ASSERT_NE(std::fgets(line.data(), line.size(), out), nullptr);
     std::fclose(out);
-    ASSERT_THAT(std::string(line.data()), HasSubstr(http ? "listening on http://127.0.0.1:"
-                                                         : "listening on https://127.0.0.1:"));
+    const std::string listening(line.data());
+    ASSERT_THAT(listening, HasSubstr(http ? "listening on http://127.0.0.1:"
+                                          : "listening on https://127.0.0.1:"));
+    url_ = listening.substr(listening.find("http"));
+    while (!url_.empty() && std::isspace(static_cast<unsigned char>(url_.back()))) url_.pop_back();
   }
 
   void TearDown() override {
@@ -212,6 +217,7 @@ class KubectlTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::string kubeconfig_;
+  std::string url_;  // Where the server listens, e.g. https://127.0.0.1:34567.
   pid_t pid_ = -1;
 };
 
@@ -520,6 +526,24 @@ TEST_F(KubectlTest, EventsLogsPaginationAndWait) {
   EXPECT_GE(std::count(out.begin(), out.end(), '\n'), 2);
   ASSERT_EQ(Kubectl("wait --for=condition=Available deploy/web --timeout=60s", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("condition met"));
+}
+
+// Prometheus scrapes /metrics without credentials; everything else still needs them.
+TEST_F(KubectlTest, MetricsAreServedWithoutCredentials) {
+  Start();
+  httplib::Client client(url_);
+  client.enable_server_certificate_verification(false);
+  httplib::Result res = client.Get("/metrics");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_THAT(res->body, HasSubstr("# TYPE kube_pod_info gauge"));
+  EXPECT_THAT(res->body, HasSubstr("kube_deployment_spec_replicas{namespace=\"default\","
+                                   "deployment=\"web\"}"));
+  EXPECT_THAT(res->body, HasSubstr("# TYPE http_requests_total counter"));
+  res = client.Get("/api/v1/pods");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
 }
 
 TEST_F(KubectlTest, PlainHttpOnRequest) {

@@ -50,6 +50,7 @@ class LiveCluster {
     return result;
   }
   Timestamp started() const { return started_; }
+  double speed() const { return speed_; }
 
  private:
   void Loop();

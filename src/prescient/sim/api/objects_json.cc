@@ -91,6 +91,18 @@ nlohmann::json DeploymentConditions(const Deployment& d, int available, Timestam
 
 }  // namespace
 
+std::string ReplicaSetName(const Deployment& deployment) {
+  return deployment.name + "-" + TemplateHash(deployment.name);
+}
+
+std::string ContainerName(const Deployment& deployment) {
+  return deployment.placeholder ? "pause" : "app";
+}
+
+std::string PodUid(const Pod& pod) { return Uid(3, pod.uid); }
+std::string PodIp(const Pod& pod) { return PodIp(pod.uid); }
+std::string NodeIp(const Node& node) { return NodeIp(node.id); }
+
 std::string HumanAge(Duration d) {
   int64_t s = std::max<int64_t>(0, d.count());
   if (s < 120) return std::to_string(s) + "s";
@@ -239,7 +251,7 @@ KindView Pods(const ClusterState& cluster, Timestamp now) {
           {"ownerReferences",
            {{{"apiVersion", "apps/v1"},
              {"kind", "ReplicaSet"},
-             {"name", d.name + "-" + hash},
+             {"name", ReplicaSetName(d)},
              {"uid", Uid(5, p.deployment)},
              {"controller", true},
              {"blockOwnerDeletion", true}}}}}},
@@ -340,7 +352,7 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
         {{"kind", "ReplicaSet"},
          {"apiVersion", "apps/v1"},
          {"metadata",
-          {{"name", d.name + "-" + hash},
+          {{"name", ReplicaSetName(d)},
            {"namespace", kNamespace},
            {"uid", Uid(5, static_cast<int64_t>(i))},
            {"generation", 1},
@@ -368,7 +380,7 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
            {"readyReplicas", ready},
            {"availableReplicas", ready},
            {"observedGeneration", 1}}}});
-    v.rows.push_back({d.name + "-" + hash, std::to_string(d.replicas), std::to_string(active),
+    v.rows.push_back({ReplicaSetName(d), std::to_string(d.replicas), std::to_string(active),
                       std::to_string(ready), HumanAge(now - started),
                       d.placeholder ? "pause" : "app", image,
                       "app=" + d.name + ",pod-template-hash=" + hash});

@@ -39,6 +39,16 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
 KindView Hpas(const Simulator& sim, Timestamp started, Timestamp now);
 KindView Pdbs(const Simulator& sim, Timestamp started, Timestamp now);
 
+// Names and identities the objects above carry, for other views of the same cluster
+// (the /metrics exposition) to agree with them.
+// The ReplicaSet that owns a deployment's pods (one per Deployment for now).
+std::string ReplicaSetName(const Deployment& deployment);
+// The single container of the deployment's pods: "app", or "pause" for placeholders.
+std::string ContainerName(const Deployment& deployment);
+std::string PodUid(const Pod& pod);
+std::string PodIp(const Pod& pod);
+std::string NodeIp(const Node& node);
+
 // kubectl's duration.HumanDuration: "45s", "3m10s", "17m", "5h3m", "26h", "3d4h", "40d".
 std::string HumanAge(Duration d);
 
