@@ -15,10 +15,10 @@
 // ReplicaSet scale-down deletes pods in upstream's order (pkg/controller/controller_utils.go,
 // ActivePodsWithRanks.Less): unassigned before assigned; Pending before Running; not
 // ready before ready; pods doubled up on a node (rank = pods of the same deployment, any
-// ReplicaSet, on that node: getPodsRankedByRelatedPodsOnSameNode) before lonely ones; ready for
-// less time before ready for longer; newer before older. Not modelled: pod-deletion-cost
-// annotations, restart counts, and the logarithmic bucketing of times (LogarithmicScaleDown), which
-// only reorders pods whose ages are within a factor of two.
+// of its ReplicaSets, on that node: getPodsRankedByRelatedPodsOnSameNode) before lonely
+// ones; ready for less time before ready for longer; newer before older. Not modelled:
+// pod-deletion-cost annotations, restart counts, and the logarithmic bucketing of times
+// (LogarithmicScaleDown), which only reorders pods whose ages are within a factor of two.
 //
 // Evictions honour a PodDisruptionBudget's minAvailable as the eviction subresource does
 // (pkg/registry/core/pod/storage/eviction.go): a ready pod may be evicted only if the

@@ -111,6 +111,7 @@ class ClusterState {
   int ActivePods(DeploymentId id) const;
   int ReadyPods(DeploymentId id) const;
   int PendingPods() const;
+  // Status as the controllers would report it, counted from the pods now.
   DeploymentStatus StatusOf(DeploymentId id) const;
   ReplicaSetStatus StatusOf(DeploymentId id, ReplicaSetIndex replica_set) const;
 

@@ -1,7 +1,8 @@
 // The simulated cluster's objects: nodes, pods, deployments with their ReplicaSets and
-// budgets, as plain values holding the fields of the Kubernetes objects the simulation needs (names
-// follow the API: spec.replicas, status.conditions[Ready], metadata.deletionTimestamp...). Value
-// types, thread-compatible. Tested through cluster_test.cc.
+// budgets, as plain values holding the fields of the Kubernetes objects the simulation
+// needs (names follow the API: spec.replicas, status.conditions[Ready],
+// metadata.deletionTimestamp...). Value types, thread-compatible. Tested through
+// cluster_test.cc.
 #pragma once
 
 #include <cstdint>
@@ -146,9 +147,10 @@ struct Deployment {
   RollingUpdateStrategy rolling_update;
   int revision_history_limit = kDefaultRevisionHistoryLimit;
 
-  // Oldest first. ClusterState::AddDeployment creates the first; UpdateTemplate the rest.
+  // In creation order. ClusterState::AddDeployment creates the first, UpdateTemplate the
+  // others; old ones stay, at 0 replicas, up to revision_history_limit.
   std::vector<ReplicaSet> replica_sets;
-  ReplicaSetIndex current_replica_set = 0;  // The newest: the one matching spec.template.
+  ReplicaSetIndex current_replica_set = 0;  // The one matching spec.template.
   std::optional<uint32_t> collision_count;  // status.collisionCount.
 
   const ReplicaSet& current() const {
