@@ -6,13 +6,19 @@
 // the pod leaves the Service's endpoints at once (no more traffic) but holds its node's
 // resources for terminationGracePeriodSeconds (30 s by default, 0 for pause pods).
 //
+// A Deployment owns a ReplicaSet per pod template it has had; each pass the deployment
+// controller sizes them (rollout.h: the rolling update) and the ReplicaSet controller
+// creates or deletes pods to match each one's replicas. With one ReplicaSet this is
+// exactly the old one-ReplicaSet-per-Deployment behaviour: same pods, same order, and
+// no random draw anywhere in it (pod names hash the uid).
+//
 // ReplicaSet scale-down deletes pods in upstream's order (pkg/controller/controller_utils.go,
 // ActivePodsWithRanks.Less): unassigned before assigned; Pending before Running; not
-// ready before ready; pods doubled up on a node (rank = pods of the same owner on that
-// node) before lonely ones; ready for less time before ready for longer; newer before
-// older. Not modelled: pod-deletion-cost annotations, restart counts, and the
-// logarithmic bucketing of times (LogarithmicScaleDown), which only reorders pods whose
-// ages are within a factor of two.
+// ready before ready; pods doubled up on a node (rank = pods of the same deployment, any
+// of its ReplicaSets, on that node: getPodsRankedByRelatedPodsOnSameNode) before lonely
+// ones; ready for less time before ready for longer; newer before older. Not modelled:
+// pod-deletion-cost annotations, restart counts, and the logarithmic bucketing of times
+// (LogarithmicScaleDown), which only reorders pods whose ages are within a factor of two.
 //
 // Evictions honour a PodDisruptionBudget's minAvailable as the eviction subresource does
 // (pkg/registry/core/pod/storage/eviction.go): a ready pod may be evicted only if the
@@ -23,6 +29,8 @@
 #include <unordered_map>
 
 #include "prescient/core/check.h"
+#include "prescient/sim/names.h"
+#include "prescient/sim/rollout.h"
 
 namespace prescient::sim {
 namespace {
@@ -55,9 +63,57 @@ bool Toleration::Tolerates(const Taint& taint) const {
 ClusterState::ClusterState(ClusterOptions options, uint64_t seed)
     : options_(std::move(options)), rng_(seed) {}
 
-DeploymentId ClusterState::AddDeployment(Deployment deployment) {
+DeploymentId ClusterState::AddDeployment(Deployment deployment, Timestamp now,
+                                         std::string template_key) {
+  deployment.replica_sets.clear();
+  deployment.current_replica_set = 0;
+  deployment.collision_count.reset();
   deployments_.push_back(std::move(deployment));
-  return static_cast<DeploymentId>(deployments_.size() - 1);
+  const auto id = static_cast<DeploymentId>(deployments_.size() - 1);
+  Deployment& d = deployments_.back();
+  if (template_key.empty()) template_key = d.name;
+  UpdateTemplate(id, std::move(template_key), d.pod, now);
+  return id;
+}
+
+int ClusterState::UpdateTemplate(DeploymentId id, std::string template_key, PodTemplate pod,
+                                 Timestamp now) {
+  Deployment& d = deployment(id);
+  std::vector<ReplicaSet>& sets = d.replica_sets;
+  int max_revision = 0;
+  for (const ReplicaSet& rs : sets) max_revision = std::max(max_revision, rs.revision);
+  auto same = std::find_if(sets.begin(), sets.end(),
+                           [&](const ReplicaSet& rs) { return rs.template_key == template_key; });
+  d.pod = pod;
+  if (same != sets.end()) {
+    const auto index = static_cast<ReplicaSetIndex>(same - sets.begin());
+    if (index == d.current_replica_set) return same->revision;
+    // A rollback (sync.go getNewReplicaSet + SetNewReplicaSetAnnotations): the old RS is
+    // the new one again under the next revision.
+    same->revision_history.push_back(same->revision);
+    same->revision = max_revision + 1;
+    d.current_replica_set = index;
+    return same->revision;
+  }
+  ReplicaSet rs;
+  // A different template hashing to a taken name bumps status.collisionCount (sync.go).
+  auto taken = [&](const std::string& hash) {
+    return std::any_of(sets.begin(), sets.end(),
+                       [&](const ReplicaSet& r) { return r.hash == hash; });
+  };
+  rs.hash = PodTemplateHash(template_key, d.collision_count);
+  while (taken(rs.hash)) {
+    d.collision_count = d.collision_count.value_or(0) + 1;
+    rs.hash = PodTemplateHash(template_key, d.collision_count);
+  }
+  rs.name = d.name + "-" + rs.hash;
+  rs.template_key = std::move(template_key);
+  rs.pod = std::move(pod);
+  rs.revision = max_revision + 1;
+  rs.created_at = now;
+  sets.push_back(std::move(rs));
+  d.current_replica_set = static_cast<ReplicaSetIndex>(sets.size() - 1);
+  return sets.back().revision;
 }
 
 NodeId ClusterState::LaunchNode(const InstanceType& type, CapacityType capacity,
@@ -148,14 +204,109 @@ int ClusterState::PendingPods() const {
   return n;
 }
 
+DeploymentStatus ClusterState::StatusOf(DeploymentId id) const {
+  const Deployment& d = deployments_[static_cast<size_t>(id)];
+  DeploymentStatus s;
+  for (const Pod& p : pods_) {
+    if (p.deployment != id || !p.Active()) continue;
+    ++s.replicas;
+    s.updated_replicas += p.replica_set == d.current_replica_set ? 1 : 0;
+    s.ready_replicas += p.ready ? 1 : 0;
+  }
+  s.available_replicas = s.ready_replicas;
+  int desired = 0;
+  for (const ReplicaSet& rs : d.replica_sets) desired += rs.replicas;
+  s.unavailable_replicas = std::max(0, desired - s.available_replicas);
+  return s;
+}
+
+ReplicaSetStatus ClusterState::StatusOf(DeploymentId id, ReplicaSetIndex replica_set) const {
+  ReplicaSetStatus s;
+  for (const Pod& p : pods_) {
+    if (p.deployment != id || p.replica_set != replica_set || !p.Active()) continue;
+    ++s.replicas;
+    s.ready_replicas += p.ready ? 1 : 0;
+  }
+  s.fully_labeled_replicas = s.replicas;
+  s.available_replicas = s.ready_replicas;
+  return s;
+}
+
 void ClusterState::Reconcile(Timestamp now) {
   AdvanceNodes(now);
   AdvancePods(now);
-  // One pass for every deployment's count: a cluster holds thousands of pods.
-  std::vector<int> active(deployments_.size(), 0);
-  for (const Pod& p : pods_) active[static_cast<size_t>(p.deployment)] += p.Active() ? 1 : 0;
+  // One pass for every ReplicaSet's counts: a cluster holds thousands of pods.
+  std::vector<std::vector<PodCounts>> counts(deployments_.size());
+  for (size_t d = 0; d < deployments_.size(); ++d) {
+    counts[d].resize(deployments_[d].replica_sets.size());
+  }
+  for (const Pod& p : pods_) {
+    if (!p.Active()) continue;
+    PodCounts& c = counts[static_cast<size_t>(p.deployment)][static_cast<size_t>(p.replica_set)];
+    ++c.active;
+    c.available += p.ready ? 1 : 0;
+  }
   for (DeploymentId id = 0; id < static_cast<DeploymentId>(deployments_.size()); ++id) {
-    ReconcileDeployment(id, active[static_cast<size_t>(id)], now);
+    const std::vector<PodCounts>& c = counts[static_cast<size_t>(id)];
+    RollOut(id, c);
+    for (size_t rs = 0; rs < c.size(); ++rs) {
+      ReconcileReplicaSet(id, static_cast<ReplicaSetIndex>(rs), c[rs].active, now);
+    }
+    CleanUpHistory(id);
+  }
+}
+
+void ClusterState::RollOut(DeploymentId id, const std::vector<PodCounts>& counts) {
+  Deployment& d = deployments_[static_cast<size_t>(id)];
+  std::vector<ReplicaSetCounts> sets(d.replica_sets.size());
+  for (size_t i = 0; i < sets.size(); ++i) {
+    sets[i].replicas = d.replica_sets[i].replicas;
+    sets[i].available = counts[i].available;
+  }
+  if (!RollReplicaSets(d.replicas, ResolveFenceposts(d.rolling_update, d.replicas),
+                       d.current_replica_set, sets)) {
+    return;
+  }
+  for (size_t i = 0; i < sets.size(); ++i) d.replica_sets[i].replicas = sets[i].replicas;
+}
+
+// cleanupDeployment (sync.go): the oldest revisions beyond revisionHistoryLimit go once
+// they are scaled to 0 and their last pod is gone.
+void ClusterState::CleanUpHistory(DeploymentId id) {
+  Deployment& d = deployments_[static_cast<size_t>(id)];
+  const int excess = static_cast<int>(d.replica_sets.size()) - 1 - d.revision_history_limit;
+  if (excess <= 0) return;
+  std::vector<bool> has_pods(d.replica_sets.size(), false);
+  for (const Pod& p : pods_) {
+    if (p.deployment == id) has_pods[static_cast<size_t>(p.replica_set)] = true;
+  }
+  std::vector<size_t> old;
+  for (size_t i = 0; i < d.replica_sets.size(); ++i) {
+    if (static_cast<ReplicaSetIndex>(i) != d.current_replica_set) old.push_back(i);
+  }
+  std::sort(old.begin(), old.end(), [&](size_t a, size_t b) {
+    return d.replica_sets[a].revision < d.replica_sets[b].revision;
+  });
+  std::vector<bool> drop(d.replica_sets.size(), false);
+  bool any = false;
+  for (int i = 0; i < excess; ++i) {
+    const size_t rs = old[static_cast<size_t>(i)];
+    if (d.replica_sets[rs].replicas != 0 || has_pods[rs]) continue;
+    drop[rs] = any = true;
+  }
+  if (!any) return;
+  // Indices shift down past every dropped ReplicaSet; pods and current follow.
+  std::vector<ReplicaSetIndex> remap(d.replica_sets.size(), -1);
+  std::vector<ReplicaSet> kept;
+  for (size_t i = 0; i < d.replica_sets.size(); ++i) {
+    if (drop[i]) continue;
+    remap[i] = static_cast<ReplicaSetIndex>(kept.size());
+    kept.push_back(std::move(d.replica_sets[i]));
+  }
+  d.replica_sets = std::move(kept);
+  d.current_replica_set = remap[static_cast<size_t>(d.current_replica_set)];
+  for (Pod& p : pods_) {
+    if (p.deployment == id) p.replica_set = remap[static_cast<size_t>(p.replica_set)];
   }
 }
 
@@ -202,30 +353,33 @@ void ClusterState::AdvanceNodes(Timestamp now) {
   }
 }
 
-void ClusterState::ReconcileDeployment(DeploymentId id, int active, Timestamp now) {
-  Deployment& d = deployments_[static_cast<size_t>(id)];
-  if (active < d.replicas) {
-    for (int i = active; i < d.replicas; ++i) {
+void ClusterState::ReconcileReplicaSet(DeploymentId id, ReplicaSetIndex index, int active,
+                                       Timestamp now) {
+  const ReplicaSet& rs =
+      deployments_[static_cast<size_t>(id)].replica_sets[static_cast<size_t>(index)];
+  if (active < rs.replicas) {
+    for (int i = active; i < rs.replicas; ++i) {
       Pod p;
       p.uid = next_uid_++;
-      p.name = d.name + "-" + Base36(p.uid);
+      p.name = rs.name + "-" + PodNameSuffix(p.uid);
       p.deployment = id;
-      p.spec = d.pod;
+      p.replica_set = index;
+      p.spec = rs.pod;
       p.created_at = now;
       pods_.push_back(std::move(p));
       ++counters_.pods_created;
     }
-  } else if (active > d.replicas) {
-    ScaleDown(id, active - d.replicas, now);
+  } else if (active > rs.replicas) {
+    ScaleDown(id, index, active - rs.replicas, now);
   }
 }
 
-void ClusterState::ScaleDown(DeploymentId id, int excess, Timestamp now) {
+void ClusterState::ScaleDown(DeploymentId id, ReplicaSetIndex rs, int excess, Timestamp now) {
   std::unordered_map<NodeId, int> on_node;
   std::vector<Pod*> candidates;
   for (Pod& p : pods_) {
     if (p.deployment != id || !p.Active()) continue;
-    candidates.push_back(&p);
+    if (p.replica_set == rs) candidates.push_back(&p);
     if (p.node != kNoNode) ++on_node[p.node];
   }
   auto rank = [&](const Pod* p) { return p->node == kNoNode ? 0 : on_node[p->node]; };

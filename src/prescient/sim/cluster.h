@@ -1,7 +1,8 @@
 // ClusterState: the simulated cluster's objects and the controllers that own their
 // lifecycle inside the simulation: the kubelet (pod start-up and readiness, graceful
-// termination), the ReplicaSet side of the deployment controller (creating and deleting
-// pods to match spec.replicas, in upstream's deletion order) and the eviction API
+// termination), the deployment controller (a ReplicaSet per pod template, rolling updates
+// between them: rollout.h), the ReplicaSet controller (creating and deleting pods to
+// match each ReplicaSet's replicas, in upstream's deletion order) and the eviction API
 // (PodDisruptionBudgets). Scheduling and node provisioning live in scheduler.h and
 // provisioner.h; the time loop in simulator.h.
 // Thread-compatible. Tested by cluster_test.cc.
@@ -35,6 +36,23 @@ struct ClusterOptions {
   double spot_interruptions_per_hour = 0;  // Per spot node.
 };
 
+// status of an apps/v1 Deployment (sync.go calculateStatus).
+struct DeploymentStatus {
+  int replicas = 0;          // Non-terminating pods of all its ReplicaSets.
+  int updated_replicas = 0;  // ... of the current ReplicaSet.
+  int ready_replicas = 0;
+  int available_replicas = 0;    // Ready (minReadySeconds 0).
+  int unavailable_replicas = 0;  // Sum of the ReplicaSets' spec.replicas - available, >= 0.
+};
+
+// status of an apps/v1 ReplicaSet.
+struct ReplicaSetStatus {
+  int replicas = 0;  // Non-terminating pods.
+  int fully_labeled_replicas = 0;
+  int ready_replicas = 0;
+  int available_replicas = 0;
+};
+
 // Counters the simulator reports.
 struct ClusterCounters {
   int64_t nodes_launched = 0;
@@ -52,7 +70,15 @@ class ClusterState {
   const ClusterOptions& options() const { return options_; }
   Rng& rng() { return rng_; }
 
-  DeploymentId AddDeployment(Deployment deployment);
+  // Adds a deployment with its first ReplicaSet (revision 1) for `template_key`, the
+  // deployment's name if empty; any replica_sets the caller filled in are replaced.
+  DeploymentId AddDeployment(Deployment deployment, Timestamp now = Timestamp{},
+                             std::string template_key = "");
+  // Changes spec.template and returns the deployment's revision afterwards. The
+  // ReplicaSet with the same key becomes current (a rollback: it takes the next revision
+  // and remembers its old one), or a new empty one does; the rollout proceeds in
+  // Reconcile. The current key changes nothing.
+  int UpdateTemplate(DeploymentId id, std::string template_key, PodTemplate pod, Timestamp now);
   Deployment& deployment(DeploymentId id) { return deployments_[static_cast<size_t>(id)]; }
   const std::vector<Deployment>& deployments() const { return deployments_; }
 
@@ -85,6 +111,9 @@ class ClusterState {
   int ActivePods(DeploymentId id) const;
   int ReadyPods(DeploymentId id) const;
   int PendingPods() const;
+  // Status as the controllers would report it, counted from the pods now.
+  DeploymentStatus StatusOf(DeploymentId id) const;
+  ReplicaSetStatus StatusOf(DeploymentId id, ReplicaSetIndex replica_set) const;
 
   ClusterCounters& counters() { return counters_; }
   const ClusterCounters& counters() const { return counters_; }
@@ -92,8 +121,14 @@ class ClusterState {
  private:
   void AdvancePods(Timestamp now);
   void AdvanceNodes(Timestamp now);
-  void ReconcileDeployment(DeploymentId id, int active, Timestamp now);
-  void ScaleDown(DeploymentId id, int excess, Timestamp now);
+  struct PodCounts {
+    int active = 0;
+    int available = 0;
+  };
+  void RollOut(DeploymentId id, const std::vector<PodCounts>& counts);
+  void ReconcileReplicaSet(DeploymentId id, ReplicaSetIndex rs, int active, Timestamp now);
+  void ScaleDown(DeploymentId id, ReplicaSetIndex rs, int excess, Timestamp now);
+  void CleanUpHistory(DeploymentId id);
   void Release(Pod& pod);
   void ReclaimNode(Node& node, Timestamp now);
 

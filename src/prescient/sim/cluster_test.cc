@@ -1,6 +1,8 @@
 // ClusterState: the kubelet (start-up delay, readiness, graceful termination), the
-// ReplicaSet side of the deployment controller (pod creation and upstream's scale-down
-// order) and the eviction API with PodDisruptionBudgets; Toleration matching.
+// deployment controller's ReplicaSets and rolling updates, the ReplicaSet controller (pod
+// creation and upstream's scale-down order) and the eviction API with
+// PodDisruptionBudgets; Toleration matching; generated names (names.h) and the rollout
+// arithmetic (rollout.h).
 // Hand-built scenarios: every pod and node is placed explicitly, times are fixed.
 
 #include "prescient/sim/cluster.h"
@@ -10,11 +12,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "prescient/sim/instance_types.h"
+#include "prescient/sim/names.h"
 #include "prescient/sim/objects.h"
+#include "prescient/sim/rollout.h"
 
 namespace prescient::sim {
 namespace {
@@ -473,6 +478,422 @@ TEST(ClusterTest, TolerationMatchesTaints) {
   for (const TolerationCase& tc : cases) {
     EXPECT_EQ(tc.toleration.Tolerates(tc.taint), tc.tolerates) << tc.name;
   }
+}
+
+// --- Names (names.h) ---
+
+TEST(NamesTest, PodTemplateHashIsFnv32aPrintedInDecimalAndSafeEncoded) {
+  // fnv32a("a") = 0xe40c292c = 3826002220 (the FNV test vector); digit d maps to
+  // kNameAlphabet[(d + '0') % 27]: 0->4 1->5 2->6 3->7 4->8 5->9 6->b 7->c 8->d 9->f.
+  EXPECT_EQ(PodTemplateHash("a"), "7d6b446664");
+  // The empty key hashes to the offset basis 2166136261.
+  EXPECT_EQ(PodTemplateHash(""), "65bb57b6b5");
+  EXPECT_EQ(PodTemplateHash("web"), "6b9f6cd69");  // fnv32a("web") = 265927825.
+  // A collision count appends 8 little-endian bytes, as ComputeHash does.
+  EXPECT_EQ(PodTemplateHash("web", 0u), "85b48f9469");  // 4160495025.
+  EXPECT_EQ(PodTemplateHash("web", 1u), "69f7d769f6");  // 2593832592.
+  EXPECT_EQ(SafeEncodeString("0123456789"), "456789bcdf");
+}
+
+TEST(NamesTest, PodNameSuffixIsFiveAlphabetCharactersDistinctPerUid) {
+  EXPECT_EQ(PodNameSuffix(1), "db7m6");
+  EXPECT_EQ(PodNameSuffix(2), "fdkjn");
+  std::set<std::string> seen;
+  for (int64_t uid = 1; uid <= 100'000; ++uid) {
+    const std::string s = PodNameSuffix(uid);
+    ASSERT_EQ(s.size(), 5u);
+    ASSERT_EQ(s.find_first_not_of(kNameAlphabet), std::string::npos) << s;
+    ASSERT_TRUE(seen.insert(s).second) << "uid " << uid << " repeats " << s;
+  }
+}
+
+TEST(ClusterTest, ReplicaSetAndPodNames) {
+  ClusterState c(FixedStartup(Duration(30)), 1);
+  const DeploymentId web = c.AddDeployment(App("web", 2), kT0);
+  const Deployment& d = c.deployments()[static_cast<size_t>(web)];
+  ASSERT_EQ(d.replica_sets.size(), 1u);
+  const ReplicaSet& rs = d.current();
+  EXPECT_EQ(rs.template_key, "web");  // The initial template's key: the name.
+  EXPECT_EQ(rs.hash, "6b9f6cd69");
+  EXPECT_EQ(rs.name, "web-6b9f6cd69");
+  EXPECT_EQ(rs.revision, 1);
+  EXPECT_EQ(rs.created_at, kT0);
+  c.Reconcile(kT0);
+  EXPECT_EQ(d.current().replicas, 2);
+  ASSERT_EQ(c.pods().size(), 2u);
+  EXPECT_EQ(c.pods()[0].name, "web-6b9f6cd69-db7m6");  // uid 1
+  EXPECT_EQ(c.pods()[1].name, "web-6b9f6cd69-fdkjn");  // uid 2
+  EXPECT_EQ(c.pods()[0].replica_set, 0);
+}
+
+// --- Rollout arithmetic (rollout.h) ---
+
+TEST(RolloutTest, ResolveFencepostsRoundsSurgeUpAndUnavailableDown) {
+  struct Case {
+    IntOrPercent surge, unavailable;
+    int replicas;
+    int want_surge, want_unavailable;
+  };
+  const IntOrPercent p25 = IntOrPercent::Percent(25);
+  const Case cases[] = {
+      {p25, p25, 8, 2, 2},
+      {p25, p25, 10, 3, 2},
+      {p25, p25, 1, 1, 0},
+      {p25, p25, 0, 0, 1},  // Both 0: unavailable 1.
+      {IntOrPercent::Count(0), IntOrPercent::Count(0), 5, 0, 1},
+      {IntOrPercent::Count(0), IntOrPercent::Count(1), 4, 0, 1},
+      {IntOrPercent::Count(3), IntOrPercent::Percent(50), 5, 3, 2},
+      {IntOrPercent::Percent(100), IntOrPercent::Percent(0), 3, 3, 0},
+  };
+  for (const Case& tc : cases) {
+    const Fenceposts f = ResolveFenceposts({tc.surge, tc.unavailable}, tc.replicas);
+    EXPECT_EQ(f.max_surge, tc.want_surge) << tc.replicas;
+    EXPECT_EQ(f.max_unavailable, tc.want_unavailable) << tc.replicas;
+  }
+}
+
+TEST(RolloutTest, OneSyncSurgesThenCutsOldWithinUnavailable) {
+  // 8 ready old pods, new RS empty, 25%/25%: new 2, old 6, new 4, then stuck until the
+  // new pods are ready (rolling.go's concrete steps).
+  std::vector<ReplicaSetCounts> sets = {{8, 8}, {0, 0}};
+  EXPECT_TRUE(RollReplicaSets(8, {2, 2}, 1, sets));
+  EXPECT_EQ(sets[0].replicas, 6);
+  EXPECT_EQ(sets[1].replicas, 4);
+  EXPECT_FALSE(RollReplicaSets(8, {2, 2}, 1, sets));
+  sets[1].available = 4;  // The new pods turn Ready.
+  EXPECT_TRUE(RollReplicaSets(8, {2, 2}, 1, sets));
+  EXPECT_EQ(sets[0].replicas, 2);
+  EXPECT_EQ(sets[1].replicas, 8);
+}
+
+TEST(RolloutTest, UnhealthyOldReplicasGoFirst) {
+  // An old RS with 3 unready pods of 8: they are cleaned up without touching availability.
+  std::vector<ReplicaSetCounts> sets = {{8, 5}, {2, 0}};
+  EXPECT_TRUE(RollReplicaSets(8, {2, 2}, 1, sets));
+  // budget = 10 - 6 - 2 = 2 unready cleaned; available 5 <= 6: no further cut.
+  EXPECT_EQ(sets[0].replicas, 6);
+  EXPECT_EQ(sets[1].replicas, 4);
+}
+
+TEST(RolloutTest, SingleReplicaSetFollowsSpecReplicas) {
+  std::vector<ReplicaSetCounts> sets = {{3, 3}};
+  EXPECT_TRUE(RollReplicaSets(20, ResolveFenceposts({}, 20), 0, sets));
+  EXPECT_EQ(sets[0].replicas, 20);
+  EXPECT_TRUE(RollReplicaSets(1, ResolveFenceposts({}, 1), 0, sets));
+  EXPECT_EQ(sets[0].replicas, 1);
+  EXPECT_FALSE(RollReplicaSets(1, ResolveFenceposts({}, 1), 0, sets));
+}
+
+// --- Rollouts in the cluster ---
+
+// A cluster with one roomy node; every new pod is bound at once, so a rollout's pace is
+// set by start-up delays alone.
+class RolloutScenario {
+ public:
+  explicit RolloutScenario(ClusterOptions options = FixedStartup(Duration(30)), uint64_t seed = 1)
+      : c_(std::move(options), seed) {
+    node_ = c_.LaunchNode(*FindInstanceType("m5.4xlarge"), CapacityType::kOnDemand, "zone-a", kT0,
+                          Duration(0));
+  }
+
+  DeploymentId Add(int replicas, RollingUpdateStrategy strategy = {}) {
+    Deployment d = App("web", replicas);
+    d.pod.cpu_request_millicores = 100;
+    d.pod.memory_request_bytes = int64_t{64} << 20;
+    d.rolling_update = strategy;
+    id_ = c_.AddDeployment(std::move(d), now_);
+    return id_;
+  }
+
+  // One 10 s tick: the controllers, then the scheduler's part.
+  void Step() {
+    now_ += Duration(10);
+    c_.Reconcile(now_);
+    for (Pod& p : c_.pods()) {
+      if (p.Active() && p.node == kNoNode) c_.Bind(p, node_, now_);
+    }
+    const DeploymentStatus s = c_.StatusOf(id_);
+    max_active_ = std::max(max_active_, s.replicas);
+    min_ready_ = std::min(min_ready_, s.ready_replicas);
+  }
+  void Run(Duration d) {
+    for (const Timestamp end = now_ + d; now_ < end;) Step();
+  }
+  // Runs until every pod is of the current RS and ready (false after an hour).
+  bool Settle() {
+    for (int i = 0; i < 360; ++i) {
+      Step();
+      const Deployment& d = deployment();
+      const DeploymentStatus s = c_.StatusOf(id_);
+      if (s.updated_replicas == d.replicas && s.replicas == d.replicas &&
+          s.available_replicas == d.replicas) {
+        return true;
+      }
+    }
+    return false;
+  }
+  void ResetWatermarks() {
+    max_active_ = 0;
+    min_ready_ = 1 << 30;
+  }
+
+  ClusterState& cluster() { return c_; }
+  const Deployment& deployment() const { return c_.deployments()[static_cast<size_t>(id_)]; }
+  Timestamp now() const { return now_; }
+  int max_active() const { return max_active_; }
+  int min_ready() const { return min_ready_; }
+
+ private:
+  ClusterState c_;
+  NodeId node_ = kNoNode;
+  DeploymentId id_ = 0;
+  Timestamp now_ = kT0;
+  int max_active_ = 0;
+  int min_ready_ = 1 << 30;
+};
+
+PodTemplate Template(int cpu) {
+  PodTemplate t;
+  t.cpu_request_millicores = cpu;
+  t.memory_request_bytes = int64_t{64} << 20;
+  return t;
+}
+
+// Every live pod of the deployment belongs to the current RS and carries its name.
+void ExpectAllPodsCurrent(ClusterState& c, DeploymentId id) {
+  const Deployment& d = c.deployments()[static_cast<size_t>(id)];
+  for (const Pod& p : c.pods()) {
+    if (p.deployment != id || !p.Active()) continue;
+    EXPECT_EQ(p.replica_set, d.current_replica_set) << p.name;
+    EXPECT_EQ(p.name.rfind(d.current().name + "-", 0), 0u) << p.name;
+    EXPECT_EQ(p.spec.cpu_request_millicores, d.current().pod.cpu_request_millicores) << p.name;
+  }
+}
+
+TEST(ClusterTest, RollingUpdateStaysWithinSurgeAndUnavailable) {
+  RolloutScenario s;
+  const DeploymentId web = s.Add(8);
+  ASSERT_TRUE(s.Settle());
+  ASSERT_EQ(s.cluster().ReadyPods(web), 8);
+
+  s.ResetWatermarks();
+  EXPECT_EQ(s.cluster().UpdateTemplate(web, "web v2", Template(200), s.now()), 2);
+  const Deployment& d = s.deployment();
+  ASSERT_EQ(d.replica_sets.size(), 2u);
+  EXPECT_EQ(d.current_replica_set, 1);
+  EXPECT_EQ(d.current().replicas, 0);  // The controller scales it, not UpdateTemplate.
+  EXPECT_EQ(d.current().name, "web-" + PodTemplateHash("web v2"));
+  EXPECT_EQ(d.pod.cpu_request_millicores, 200);
+
+  s.Step();  // Surge 2 new, cut 2 old, then 2 more new: 10 pods, 6 ready.
+  EXPECT_EQ(d.replica_sets[0].replicas, 6);
+  EXPECT_EQ(d.replica_sets[1].replicas, 4);
+  const DeploymentStatus mid = s.cluster().StatusOf(web);
+  EXPECT_EQ(mid.replicas, 10);
+  EXPECT_EQ(mid.updated_replicas, 4);
+  EXPECT_EQ(mid.ready_replicas, 6);
+  EXPECT_EQ(mid.available_replicas, 6);
+  EXPECT_EQ(mid.unavailable_replicas, 4);
+  const ReplicaSetStatus new_rs = s.cluster().StatusOf(web, 1);
+  EXPECT_EQ(new_rs.replicas, 4);
+  EXPECT_EQ(new_rs.fully_labeled_replicas, 4);
+  EXPECT_EQ(new_rs.ready_replicas, 0);
+
+  ASSERT_TRUE(s.Settle());
+  EXPECT_LE(s.max_active(), 10);
+  EXPECT_EQ(s.max_active(), 10);  // The surge is used...
+  EXPECT_GE(s.min_ready(), 6);    // ...and so is the unavailability budget.
+  EXPECT_EQ(s.min_ready(), 6);
+  EXPECT_EQ(d.replica_sets[0].replicas, 0);  // Kept for the history.
+  EXPECT_EQ(d.replica_sets[1].replicas, 8);
+  EXPECT_EQ(s.cluster().StatusOf(web, 0).replicas, 0);
+  EXPECT_EQ(s.cluster().StatusOf(web, 1).available_replicas, 8);
+  const DeploymentStatus done = s.cluster().StatusOf(web);
+  EXPECT_EQ(done.updated_replicas, 8);
+  EXPECT_EQ(done.ready_replicas, 8);
+  EXPECT_EQ(done.unavailable_replicas, 0);
+  ExpectAllPodsCurrent(s.cluster(), web);
+}
+
+TEST(ClusterTest, RollingUpdateWithoutSurgeReplacesOneAtATime) {
+  RolloutScenario s;
+  const DeploymentId web = s.Add(4, {IntOrPercent::Count(0), IntOrPercent::Count(1)});
+  ASSERT_TRUE(s.Settle());
+  s.ResetWatermarks();
+  s.cluster().UpdateTemplate(web, "web v2", Template(200), s.now());
+  s.Step();
+  EXPECT_EQ(s.deployment().replica_sets[0].replicas, 3);
+  EXPECT_EQ(s.deployment().replica_sets[1].replicas, 1);
+  ASSERT_TRUE(s.Settle());
+  EXPECT_EQ(s.max_active(), 4);
+  EXPECT_EQ(s.min_ready(), 3);
+  EXPECT_EQ(s.cluster().ReadyPods(web), 4);
+  ExpectAllPodsCurrent(s.cluster(), web);
+}
+
+TEST(ClusterTest, RollbackReusesTheOldReplicaSet) {
+  RolloutScenario s;
+  const DeploymentId web = s.Add(3);
+  ASSERT_TRUE(s.Settle());
+  ClusterState& c = s.cluster();
+  EXPECT_EQ(c.UpdateTemplate(web, "v2", Template(200), s.now()), 2);
+  ASSERT_TRUE(s.Settle());
+  EXPECT_EQ(c.UpdateTemplate(web, "v3", Template(300), s.now()), 3);
+  ASSERT_TRUE(s.Settle());
+  const std::string v2_name = s.deployment().replica_sets[1].name;
+
+  // kubectl rollout undo: back from revision 3 to revision 2's template.
+  const int64_t created = c.counters().pods_created;
+  EXPECT_EQ(c.UpdateTemplate(web, "v2", Template(200), s.now()), 4);
+  const Deployment& d = s.deployment();
+  ASSERT_EQ(d.replica_sets.size(), 3u);  // No new ReplicaSet.
+  EXPECT_EQ(d.current_replica_set, 1);
+  EXPECT_EQ(d.current().name, v2_name);
+  EXPECT_EQ(d.revision(), 4);
+  EXPECT_EQ(d.current().revision_history, std::vector<int>{2});
+  std::vector<int> revisions;  // What kubectl rollout history lists.
+  for (const ReplicaSet& rs : d.replica_sets) revisions.push_back(rs.revision);
+  std::sort(revisions.begin(), revisions.end());
+  EXPECT_EQ(revisions, (std::vector<int>{1, 3, 4}));
+
+  // The current template again: nothing changes.
+  EXPECT_EQ(c.UpdateTemplate(web, "v2", Template(200), s.now()), 4);
+  EXPECT_EQ(d.replica_sets.size(), 3u);
+  EXPECT_EQ(d.current().revision_history, std::vector<int>{2});
+
+  ASSERT_TRUE(s.Settle());
+  EXPECT_EQ(c.counters().pods_created, created + 3);
+  EXPECT_EQ(d.replica_sets[0].replicas, 0);
+  EXPECT_EQ(d.replica_sets[1].replicas, 3);
+  EXPECT_EQ(d.replica_sets[2].replicas, 0);
+  ExpectAllPodsCurrent(c, web);
+}
+
+TEST(ClusterTest, HashCollisionBumpsCollisionCount) {
+  // fnv32a("t439599") == fnv32a("t622382") == 2481609986: same hash, different templates.
+  ASSERT_EQ(PodTemplateHash("t439599"), PodTemplateHash("t622382"));
+  ClusterState c(FixedStartup(Duration(30)), 1);
+  const DeploymentId web = c.AddDeployment(App("web", 1), kT0, "t439599");
+  EXPECT_EQ(c.UpdateTemplate(web, "t622382", PodTemplate{}, kT0), 2);
+  const Deployment& d = c.deployments()[static_cast<size_t>(web)];
+  ASSERT_EQ(d.replica_sets.size(), 2u);
+  EXPECT_EQ(d.collision_count, std::optional<uint32_t>(1));
+  EXPECT_EQ(d.replica_sets[0].hash, PodTemplateHash("t439599"));
+  EXPECT_EQ(d.replica_sets[1].hash, PodTemplateHash("t622382", 1u));
+  EXPECT_NE(d.replica_sets[0].name, d.replica_sets[1].name);
+}
+
+TEST(ClusterTest, NoOpTemplateUpdateChangesNothing) {
+  RolloutScenario s;
+  const DeploymentId web = s.Add(3);
+  ASSERT_TRUE(s.Settle());
+  const int64_t created = s.cluster().counters().pods_created;
+  EXPECT_EQ(s.cluster().UpdateTemplate(web, "web", s.deployment().pod, s.now()), 1);
+  s.Run(Duration(300));
+  EXPECT_EQ(s.deployment().replica_sets.size(), 1u);
+  EXPECT_EQ(s.cluster().counters().pods_created, created);
+}
+
+TEST(ClusterTest, RestartRollsToANewReplicaSetWithTheSameSpec) {
+  // kubectl rollout restart changes only an annotation: a new key, the same PodTemplate.
+  RolloutScenario s;
+  const DeploymentId web = s.Add(4);
+  ASSERT_TRUE(s.Settle());
+  const PodTemplate same = s.deployment().pod;
+  EXPECT_EQ(s.cluster().UpdateTemplate(web, "web restartedAt=2023-11-14T22:13:00Z", same, s.now()),
+            2);
+  ASSERT_EQ(s.deployment().replica_sets.size(), 2u);
+  EXPECT_NE(s.deployment().replica_sets[1].hash, s.deployment().replica_sets[0].hash);
+  ASSERT_TRUE(s.Settle());
+  EXPECT_EQ(s.cluster().StatusOf(web, 1).ready_replicas, 4);
+  EXPECT_EQ(s.cluster().StatusOf(web, 0).replicas, 0);
+  ExpectAllPodsCurrent(s.cluster(), web);
+}
+
+TEST(ClusterTest, ScalingMidRolloutEndsOnTheNewReplicaSet) {
+  for (const int to : {14, 3}) {
+    RolloutScenario s;
+    const DeploymentId web = s.Add(8);
+    ASSERT_TRUE(s.Settle());
+    s.cluster().UpdateTemplate(web, "web v2", Template(200), s.now());
+    s.Run(Duration(40));  // In the middle: both RSs have pods.
+    ASSERT_GT(s.cluster().StatusOf(web, 0).replicas, 0);
+    ASSERT_GT(s.cluster().StatusOf(web, 1).replicas, 0);
+    s.ResetWatermarks();
+    s.cluster().deployment(web).replicas = to;  // The HPA.
+    ASSERT_TRUE(s.Settle()) << to;
+    const Fenceposts f = ResolveFenceposts({}, to);
+    EXPECT_LE(s.max_active(), std::max(10, to + f.max_surge)) << to;
+    EXPECT_EQ(s.cluster().StatusOf(web, 1).available_replicas, to);
+    EXPECT_EQ(s.deployment().replica_sets[0].replicas, 0);
+    ExpectAllPodsCurrent(s.cluster(), web);
+  }
+}
+
+TEST(ClusterTest, PodsDeletedDuringARolloutAreReplaced) {
+  RolloutScenario s;
+  const DeploymentId web = s.Add(8);
+  ASSERT_TRUE(s.Settle());
+  s.ResetWatermarks();
+  ClusterState& c = s.cluster();
+  c.UpdateTemplate(web, "web v2", Template(200), s.now());
+  s.Run(Duration(40));
+  // One ready pod of each ReplicaSet is deleted (kubectl delete pod, a node drain).
+  for (ReplicaSetIndex rs : {0, 1}) {
+    for (Pod& p : c.pods()) {
+      if (p.deployment == web && p.replica_set == rs && p.Serving()) {
+        c.DeletePod(p, s.now());
+        break;
+      }
+    }
+  }
+  ASSERT_TRUE(s.Settle());
+  EXPECT_LE(s.max_active(), 10);
+  EXPECT_EQ(c.StatusOf(web, 1).available_replicas, 8);
+  EXPECT_EQ(c.StatusOf(web, 0).replicas, 0);
+  ExpectAllPodsCurrent(c, web);
+}
+
+TEST(ClusterTest, OldReplicaSetsBeyondTheHistoryLimitAreDropped) {
+  RolloutScenario s;
+  const DeploymentId web = s.Add(2);
+  s.cluster().deployment(web).revision_history_limit = 2;
+  ASSERT_TRUE(s.Settle());
+  for (int v = 2; v <= 6; ++v) {
+    s.cluster().UpdateTemplate(web, "v" + std::to_string(v), Template(100 + v), s.now());
+    ASSERT_TRUE(s.Settle()) << v;
+    s.Run(Duration(60));  // The old pods' grace period ends.
+  }
+  const Deployment& d = s.deployment();
+  ASSERT_EQ(d.replica_sets.size(), 3u);  // The current one and 2 old ones.
+  EXPECT_EQ(d.replica_sets[0].revision, 4);
+  EXPECT_EQ(d.replica_sets[1].revision, 5);
+  EXPECT_EQ(d.revision(), 6);
+  EXPECT_EQ(d.current_replica_set, 2);
+  EXPECT_EQ(s.cluster().StatusOf(web, 2).ready_replicas, 2);
+  ExpectAllPodsCurrent(s.cluster(), web);
+}
+
+TEST(ClusterTest, RolloutIsDeterministicForASeed) {
+  auto run = [](uint64_t seed) {
+    ClusterOptions o;  // Start-ups drawn from 30-120 s.
+    RolloutScenario r(o, seed);
+    const DeploymentId web = r.Add(8);
+    EXPECT_TRUE(r.Settle());
+    r.cluster().UpdateTemplate(web, "web v2", Template(200), r.now());
+    std::vector<std::string> trace;
+    for (int i = 0; i < 40; ++i) {
+      r.Step();
+      for (const Pod& p : r.cluster().pods()) {
+        trace.push_back(p.name + " " + std::to_string(p.ready_at.time_since_epoch().count()) +
+                        (p.ready ? " ready" : "") + (p.deletion_at ? " deleting" : ""));
+      }
+    }
+    return trace;
+  };
+  const std::vector<std::string> a = run(3);
+  EXPECT_EQ(a, run(3));
+  EXPECT_NE(a, run(4));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// The simulated cluster's objects: nodes, pods, deployments and their budgets, as plain
-// values holding the fields of the Kubernetes objects the simulation needs (names follow
-// the API: spec.replicas, status.conditions[Ready], metadata.deletionTimestamp...).
-// Value types, thread-compatible. Tested through cluster_test.cc.
+// The simulated cluster's objects: nodes, pods, deployments with their ReplicaSets and
+// budgets, as plain values holding the fields of the Kubernetes objects the simulation
+// needs (names follow the API: spec.replicas, status.conditions[Ready],
+// metadata.deletionTimestamp...). Value types, thread-compatible. Tested through
+// cluster_test.cc.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,8 @@ using NodeId = int;
 inline constexpr NodeId kNoNode = -1;
 // Index of a deployment in ClusterState::deployments.
 using DeploymentId = int;
+// Index of a ReplicaSet in its Deployment's replica_sets.
+using ReplicaSetIndex = int;
 
 enum class CapacityType { kOnDemand, kSpot };
 enum class TaintEffect { kNoSchedule, kPreferNoSchedule, kNoExecute };
@@ -87,6 +90,7 @@ struct Pod {
   int64_t uid = 0;
   std::string name;
   DeploymentId deployment = 0;
+  ReplicaSetIndex replica_set = 0;  // The owner: deployment's replica_sets[replica_set].
   PodTemplate spec;
   Timestamp created_at{};
   NodeId node = kNoNode;                // spec.nodeName; kNoNode while Pending unscheduled.
@@ -102,13 +106,57 @@ struct Pod {
   bool Serving() const { return ready && !deletion_at.has_value(); }
 };
 
+// apps/v1 IntOrString for maxSurge and maxUnavailable: a pod count, or a percentage of
+// spec.replicas.
+struct IntOrPercent {
+  int value = 0;
+  bool percent = false;
+  static constexpr IntOrPercent Count(int n) { return {n, false}; }
+  static constexpr IntOrPercent Percent(int p) { return {p, true}; }
+};
+
+// spec.strategy.rollingUpdate, with upstream's defaults.
+struct RollingUpdateStrategy {
+  IntOrPercent max_surge = IntOrPercent::Percent(25);
+  IntOrPercent max_unavailable = IntOrPercent::Percent(25);
+};
+
+inline constexpr int kDefaultRevisionHistoryLimit = 10;  // spec.revisionHistoryLimit.
+
+// A ReplicaSet owned by its Deployment: one per pod template the deployment has had.
+struct ReplicaSet {
+  std::string name;  // "<deployment>-<hash>".
+  std::string hash;  // The pod-template-hash label.
+  // Identifies the full template (the API's canonical JSON of it); equal keys, same RS.
+  std::string template_key;
+  PodTemplate pod;   // What its pods are created from.
+  int revision = 0;  // deployment.kubernetes.io/revision.
+  // Revisions it had before a rollback made it current again (.../revision-history).
+  std::vector<int> revision_history;
+  int replicas = 0;  // spec.replicas, set by the deployment controller.
+  Timestamp created_at{};
+};
+
 struct Deployment {
   std::string name;
-  int replicas = 0;  // spec.replicas
-  PodTemplate pod;
+  int replicas = 0;          // spec.replicas
+  PodTemplate pod;           // spec.template: the current ReplicaSet's template.
   bool placeholder = false;  // Pause pods holding warm capacity (MISSION.md section 3).
   // policy/v1 PodDisruptionBudget minAvailable over the deployment's pods; -1 = none.
   int pdb_min_available = -1;
+  RollingUpdateStrategy rolling_update;
+  int revision_history_limit = kDefaultRevisionHistoryLimit;
+
+  // In creation order. ClusterState::AddDeployment creates the first, UpdateTemplate the
+  // others; old ones stay, at 0 replicas, up to revision_history_limit.
+  std::vector<ReplicaSet> replica_sets;
+  ReplicaSetIndex current_replica_set = 0;  // The one matching spec.template.
+  std::optional<uint32_t> collision_count;  // status.collisionCount.
+
+  const ReplicaSet& current() const {
+    return replica_sets[static_cast<size_t>(current_replica_set)];
+  }
+  int revision() const { return current().revision; }
 };
 
 }  // namespace prescient::sim

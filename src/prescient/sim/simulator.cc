@@ -229,7 +229,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
     app.replicas = std::max(0, spec.initial_replicas);
     app.pod = spec.pod;
     app.pdb_min_available = spec.pdb_min_available;
-    const DeploymentId app_id = sim->cluster_.AddDeployment(std::move(app));
+    const DeploymentId app_id = sim->cluster_.AddDeployment(std::move(app), start);
     Deployment pause;
     pause.name = spec.name + "-placeholder";
     pause.replicas = 0;
@@ -237,7 +237,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
     pause.pod.priority = kPlaceholderPriority;
     pause.pod.termination_grace_seconds = 0;
     pause.placeholder = true;
-    const DeploymentId pause_id = sim->cluster_.AddDeployment(std::move(pause));
+    const DeploymentId pause_id = sim->cluster_.AddDeployment(std::move(pause), start);
     sim->services_.push_back(
         std::make_unique<Service>(sim.get(), std::move(spec), app_id, pause_id));
   }
