@@ -14,6 +14,7 @@
 #include <optional>
 #include <regex>
 
+#include "prescient/sim/api/event_recorder.h"
 #include "prescient/sim/api/metrics_exporter.h"
 #include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
@@ -258,6 +259,7 @@ struct Presenter {
   bool events_v1 = false;
   bool stored = false;
   Timestamp now;
+  std::string kind, api_version;  // Of the watched objects (a BOOKMARK carries them).
   StoredObject operator()(const StoredObject& o) const {
     StoredObject out = o;
     if (stored) out.cells = StoredRow(resource, o.object, now);
@@ -313,58 +315,64 @@ void ServeWatch(const ObjectStore& store, const std::string& resource, const std
     const StoredObject o = present(stored);
     return table ? Table(columns, {Row(o, false)}, o.version) : o.object;
   };
-  res.set_chunked_content_provider("application/json", [&store, resource, state, bookmarks, matches,
-                                                        shape](size_t, httplib::DataSink& sink) {
-    auto write = [&](const nlohmann::json& event) {
-      const std::string line = event.dump() + "\n";
-      state->last_write = std::chrono::steady_clock::now();
-      return sink.write(line.data(), line.size());
-    };
-    if (!state->started) {
-      state->started = true;
-      if (state->since == 0) {
-        state->since = store.version();
-        for (const StoredObject& o : store.List(resource)) {
-          if (matches(o.object)) write({{"type", "ADDED"}, {"object", shape(o)}});
+  // Not plain "application/json": cpp-httplib would gzip the stream for a client that
+  // accepts gzip (Go's do), and its compressor holds small events back until 16 KiB
+  // pile up. The parameter is the one the API server's streaming serializers use; Go
+  // clients pick the decoder by the media type alone.
+  res.set_chunked_content_provider(
+      "application/json;stream=watch", [&store, resource, state, bookmarks, matches, present,
+                                        shape](size_t, httplib::DataSink& sink) {
+        auto write = [&](const nlohmann::json& event) {
+          const std::string line = event.dump() + "\n";
+          state->last_write = std::chrono::steady_clock::now();
+          return sink.write(line.data(), line.size());
+        };
+        if (!state->started) {
+          state->started = true;
+          if (state->since == 0) {
+            state->since = store.version();
+            for (const StoredObject& o : store.List(resource)) {
+              if (matches(o.object)) write({{"type", "ADDED"}, {"object", shape(o)}});
+            }
+          }
         }
-      }
-    }
-    uint64_t current = 0;
-    Result<std::vector<WatchEvent>> events = store.EventsSince(resource, state->since, &current);
-    if (!events.ok()) {
-      write({{"type", "ERROR"},
-             {"object",
-              {{"kind", "Status"},
-               {"apiVersion", "v1"},
-               {"metadata", nlohmann::json::object()},
-               {"status", "Failure"},
-               {"message", events.status().message()},
-               {"reason", "Expired"},
-               {"code", 410}}}});
-      sink.done();
-      return true;
-    }
-    for (const WatchEvent& e : *events) {
-      if (matches(e.object.object)) {
-        write({{"type", e.type}, {"object", shape(e.object)}});
-      }
-    }
-    state->since = std::max(state->since, current);
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= state->deadline) {
-      sink.done();
-      return true;
-    }
-    if (bookmarks && now - state->last_write > std::chrono::seconds(10)) {
-      write({{"type", "BOOKMARK"},
-             {"object",
-              {{"kind", "Bookmark"},
-               {"apiVersion", "v1"},
-               {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}}});
-    }
-    store.WaitNewer(state->since, std::min(state->deadline, now + std::chrono::seconds(1)));
-    return sink.is_writable();
-  });
+        uint64_t current = 0;
+        Result<std::vector<WatchEvent>> events =
+            store.EventsSince(resource, state->since, &current);
+        if (!events.ok()) {
+          write({{"type", "ERROR"},
+                 {"object",
+                  {{"kind", "Status"},
+                   {"apiVersion", "v1"},
+                   {"metadata", nlohmann::json::object()},
+                   {"status", "Failure"},
+                   {"message", events.status().message()},
+                   {"reason", "Expired"},
+                   {"code", 410}}}});
+          sink.done();
+          return true;
+        }
+        for (const WatchEvent& e : *events) {
+          if (matches(e.object.object)) {
+            write({{"type", e.type}, {"object", shape(e.object)}});
+          }
+        }
+        state->since = std::max(state->since, current);
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= state->deadline) {
+          sink.done();
+          return true;
+        }
+        if (bookmarks && now - state->last_write > std::chrono::seconds(10)) {
+          write({{"type", "BOOKMARK"},
+                 {"object",
+                  {{"kind", present.kind},
+                   {"apiVersion", present.api_version},
+                   {"metadata", {{"resourceVersion", std::to_string(state->since)}}}}}});
+        }
+        store.WaitNewer(state->since, std::min(state->deadline, now + std::chrono::seconds(1)));
+        return sink.is_writable();
+      });
 }
 
 // Lists resume after the last key served: the continue token is that key, hex-encoded
@@ -401,7 +409,14 @@ void ServeResource(const ObjectStore& store, const ResourceInfo& info, const htt
   const std::string resource(info.resource);
   if (resource == "namespaces" && name.empty() && !ns.empty()) std::swap(name, ns);
   if (!info.namespaced) ns.clear();
-  const Presenter present{resource, info.group == "events.k8s.io", IsStoredResource(resource), now};
+  const Presenter present{resource,
+                          info.group == "events.k8s.io",
+                          IsStoredResource(resource),
+                          now,
+                          std::string(info.kind),
+                          info.group.empty()
+                              ? std::string(info.version)
+                              : std::string(info.group) + "/" + std::string(info.version)};
   const bool table = WantsTable(req);
   const bool full_object = req.get_param_value("includeObject") == "Object";
   const std::string qualified =
@@ -507,6 +522,7 @@ void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
 ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
     : cluster_(cluster),
       store_(std::make_unique<ObjectStore>()),
+      events_(std::make_unique<EventRecorder>()),
       metrics_(std::make_unique<MetricsExporter>(cluster.speed())),
       tls_(tls) {
   for (auto& [resource, object] : BuiltInObjects(cluster_.started())) {
@@ -514,14 +530,17 @@ ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
   }
   cluster_.Read([this](const Simulator& sim) {
     SyncStore(*store_, sim, cluster_.started());
+    events_->Record(*store_, sim.Now());
     metrics_->Observe(sim);
     return 0;
   });
   ObjectStore* store = store_.get();
+  EventRecorder* events = events_.get();
   MetricsExporter* metrics = metrics_.get();
   const Timestamp started = cluster_.started();
-  cluster_.SetObserver([store, metrics, started](const Simulator& sim) {
+  cluster_.SetObserver([store, events, metrics, started](const Simulator& sim) {
     SyncStore(*store, sim, started);
+    events->Record(*store, sim.Now());
     metrics->Observe(sim);
   });
   if (tls != nullptr) {

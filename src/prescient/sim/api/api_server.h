@@ -24,6 +24,7 @@ namespace prescient::sim::api {
 
 class MetricsExporter;
 class ObjectStore;
+class EventRecorder;
 
 inline constexpr std::string_view kServedGitVersion = "v1.32.4";
 // Each open request (a watch, later) holds a worker: far more than cpp-httplib's default.
@@ -53,6 +54,7 @@ class ApiServer {
   LiveCluster& cluster_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<ObjectStore> store_;
+  std::unique_ptr<EventRecorder> events_;
   std::unique_ptr<MetricsExporter> metrics_;
   std::string address_;
   const TlsMaterial* tls_;

@@ -546,6 +546,65 @@ TEST_F(KubectlTest, MetricsAreServedWithoutCredentials) {
   EXPECT_EQ(res->status, 401);
 }
 
+TEST_F(KubectlTest, RolloutRestartStatusHistoryAndUndo) {
+  Start();
+  std::string out;
+  auto web_sets = [&] {
+    EXPECT_EQ(Kubectl("get rs -l app=web -o json", &out), 0) << out;
+    return nlohmann::json::parse(out)["items"];
+  };
+  ASSERT_EQ(web_sets().size(), 1u);
+  const std::string first = web_sets()[0]["metadata"]["name"];
+  ASSERT_EQ(Kubectl("set image deploy/web app=prescient/web:2", &out), 0) << out;
+  ASSERT_EQ(Kubectl("rollout status deploy/web --timeout=120s", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("successfully rolled out"));
+  nlohmann::json sets = web_sets();
+  ASSERT_EQ(sets.size(), 2u);
+  std::string second;
+  for (const auto& rs : sets) {
+    if (rs["metadata"]["name"] != first) second = rs["metadata"]["name"];
+  }
+  ASSERT_EQ(Kubectl("get deploy web -o json", &out), 0) << out;
+  const nlohmann::json d = nlohmann::json::parse(out);
+  EXPECT_EQ(d["spec"]["template"]["spec"]["containers"][0]["image"], "prescient/web:2");
+  EXPECT_EQ(d["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "2");
+  EXPECT_EQ(d["status"]["updatedReplicas"], d["spec"]["replicas"]);
+  // Every pod now belongs to the new ReplicaSet and runs the new image.
+  ASSERT_EQ(Kubectl("get pods -l app=web -o json", &out), 0) << out;
+  for (const auto& pod : nlohmann::json::parse(out)["items"]) {
+    if (pod["metadata"].contains("deletionTimestamp")) continue;
+    EXPECT_EQ(pod["metadata"]["ownerReferences"][0]["name"], second);
+    EXPECT_EQ(pod["spec"]["containers"][0]["image"], "prescient/web:2");
+  }
+  ASSERT_EQ(Kubectl("rollout history deploy/web", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("1 "));
+  EXPECT_THAT(out, HasSubstr("2 "));
+  // Undo goes back to the first ReplicaSet (revision 3 now), not a new one.
+  ASSERT_EQ(Kubectl("rollout undo deploy/web", &out), 0) << out;
+  ASSERT_EQ(Kubectl("rollout status deploy/web --timeout=120s", &out), 0) << out;
+  sets = web_sets();
+  ASSERT_EQ(sets.size(), 2u);
+  for (const auto& rs : sets) {
+    if (rs["metadata"]["name"] != first) continue;
+    EXPECT_EQ(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"], "3");
+    EXPECT_EQ(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision-history"], "1");
+    EXPECT_GT(rs["spec"]["replicas"], 0);  // (The HPA may have moved the count since.)
+  }
+  // Restart: a new template annotation, a third ReplicaSet.
+  ASSERT_EQ(Kubectl("rollout restart deploy/web", &out), 0) << out;
+  ASSERT_EQ(Kubectl("rollout status deploy/web --timeout=120s", &out), 0) << out;
+  EXPECT_EQ(web_sets().size(), 3u);
+  ASSERT_EQ(Kubectl("describe deploy web", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("kubectl.kubernetes.io/restartedAt"));
+  // The deployment controller's events, as describe shows them.
+  EXPECT_THAT(out, HasSubstr("ScalingReplicaSet"));
+  EXPECT_THAT(out, HasSubstr("Scaled up replica set " + second));
+  ASSERT_EQ(Kubectl("get events --field-selector reason=Scheduled", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("Successfully assigned default/web-"));
+  ASSERT_EQ(Kubectl("get events.v1.events.k8s.io -o json", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["items"][0]["apiVersion"], "events.k8s.io/v1");
+}
+
 TEST_F(KubectlTest, PlainHttpOnRequest) {
   Start(/*http=*/true);
   std::string out;

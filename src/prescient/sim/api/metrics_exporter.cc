@@ -253,7 +253,7 @@ void MetricsExporter::State::Snapshot(const Simulator& sim, const std::vector<in
     PodRow row;
     row.name = p.name;
     row.uid = PodUid(p);
-    row.owner = ReplicaSetName(d);
+    row.owner = d.replica_sets[static_cast<size_t>(p.replica_set)].name;
     row.container = ContainerName(d);
     row.priority_class = d.placeholder ? "placeholder" : "";
     row.created_s = Seconds(p.created_at);

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <map>
 
+#include "prescient/sim/rollout.h"
+
 namespace prescient::sim::api {
 namespace {
 
@@ -33,45 +35,23 @@ nlohmann::json Column(std::string_view name, int priority = 0, std::string_view 
           {"priority", priority}};
 }
 
-// pod-template-hash: fixed per deployment (the template never changes in this slice).
-std::string TemplateHash(const std::string& deployment) {
-  uint32_t h = 2166136261u;
-  for (char c : deployment) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
-  static constexpr char kAlphabet[] =
-      "bcdfghjklmnpqrstvwxz2456789";  // As upstream's SafeEncodeString.
-  std::string s;
-  for (int i = 0; i < 10; ++i) {
-    s += kAlphabet[h % 27];
-    h = h / 27 + 2654435761u * static_cast<uint32_t>(i + 1);
-  }
-  return s;
-}
-
 std::string PodIp(int64_t uid) {
   return "10.244." + std::to_string((uid / 250) % 250) + "." + std::to_string(uid % 250 + 2);
-}
-
-// Per deployment: pods that count towards its replicas, and those Ready.
-std::map<DeploymentId, std::pair<int, int>> PodCounts(const ClusterState& cluster) {
-  std::map<DeploymentId, std::pair<int, int>> counts;
-  for (const Pod& p : cluster.pods()) {
-    auto& c = counts[p.deployment];
-    c.first += p.Active() ? 1 : 0;
-    c.second += p.Serving() ? 1 : 0;
-  }
-  return counts;
 }
 
 std::string NodeIp(int id) {
   return "192.168." + std::to_string(id / 250) + "." + std::to_string(id % 250 + 10);
 }
 
-// Available: at least replicas - maxUnavailable (25%, rounded down) are available, as
-// the deployment controller's util.DeploymentComplete/Available computes it.
-// Progressing: the (single) ReplicaSet has rolled out.
-nlohmann::json DeploymentConditions(const Deployment& d, int available, Timestamp since) {
-  const int max_unavailable = d.replicas / 4;
-  const bool ok = available >= d.replicas - max_unavailable;
+// Available: at least replicas - maxUnavailable are available (deployment controller's
+// util.DeploymentComplete and its availability check). Progressing: the newest
+// ReplicaSet has rolled out, or is progressing.
+nlohmann::json DeploymentConditions(const Deployment& d, const DeploymentStatus& st,
+                                    Timestamp since) {
+  const int max_unavailable = ResolveFenceposts(d.rolling_update, d.replicas).max_unavailable;
+  const bool ok = st.available_replicas >= d.replicas - max_unavailable;
+  const bool complete = st.updated_replicas == d.replicas && st.replicas == d.replicas &&
+                        st.available_replicas == d.replicas;
   const std::string at = FormatTimestamp(since);
   return {{{"type", "Available"},
            {"status", ok ? "True" : "False"},
@@ -82,17 +62,73 @@ nlohmann::json DeploymentConditions(const Deployment& d, int available, Timestam
            {"lastTransitionTime", at}},
           {{"type", "Progressing"},
            {"status", "True"},
-           {"reason", "NewReplicaSetAvailable"},
-           {"message", "ReplicaSet \"" + d.name + "-" + TemplateHash(d.name) +
-                           "\" has successfully progressed."},
+           {"reason", complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated"},
+           {"message", "ReplicaSet \"" + d.current().name +
+                           (complete ? "\" has successfully progressed." : "\" is progressing.")},
            {"lastUpdateTime", at},
            {"lastTransitionTime", at}}};
 }
 
 }  // namespace
 
-std::string ReplicaSetName(const Deployment& deployment) {
-  return deployment.name + "-" + TemplateHash(deployment.name);
+std::string ReplicaSetName(const Deployment& deployment) { return deployment.current().name; }
+
+std::string ReplicaSetUid(const ReplicaSet& rs) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a of the name: stable while the RS lives.
+  for (char c : rs.name) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return Uid(5, static_cast<int64_t>(h & 0xffffffffffffull));
+}
+
+std::string DeploymentUid(const Deployment& deployment) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : deployment.name) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return Uid(4, static_cast<int64_t>(h & 0xffffffffffffull));
+}
+
+nlohmann::json DefaultTemplate(const Deployment& d) {
+  return {{"metadata", {{"labels", {{"app", d.name}}}}},
+          {"spec",
+           {{"containers",
+             {{{"name", ContainerName(d)},
+               {"image", d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/web:1"}}}}}}};
+}
+
+nlohmann::json TemplateOf(const Deployment& d, const ReplicaSet& rs) {
+  if (!rs.template_key.empty() && rs.template_key[0] == '{') {
+    nlohmann::json t = nlohmann::json::parse(rs.template_key, nullptr, false);
+    if (t.is_object()) return t;
+  }
+  return DefaultTemplate(d);
+}
+
+namespace {
+
+// Empty maps and lists read as absent: clients add `"resources": {}` and the like when
+// they round-trip a template through their types, and it is the same template.
+nlohmann::json DropEmpty(nlohmann::json v) {
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end();) {
+      it.value() = DropEmpty(std::move(it.value()));
+      const bool empty = it.value().is_null() ||
+                         ((it.value().is_object() || it.value().is_array()) && it.value().empty());
+      it = empty ? v.erase(it) : std::next(it);
+    }
+  } else if (v.is_array()) {
+    for (nlohmann::json& e : v) e = DropEmpty(std::move(e));
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string TemplateKey(const Deployment& d, nlohmann::json tmpl) {
+  if (tmpl.contains("metadata") && tmpl["metadata"].contains("labels") &&
+      tmpl["metadata"]["labels"].is_object()) {
+    tmpl["metadata"]["labels"].erase("pod-template-hash");
+  }
+  tmpl = DropEmpty(std::move(tmpl));
+  // The first ReplicaSet's key is the deployment's name (the simulator's default).
+  return tmpl == DefaultTemplate(d) ? d.name : tmpl.dump();
 }
 
 std::string ContainerName(const Deployment& deployment) {
@@ -225,7 +261,8 @@ KindView Pods(const ClusterState& cluster, Timestamp now) {
                Column("Readiness Gates", 1)};
   for (const Pod& p : cluster.pods()) {
     const Deployment& d = cluster.deployments()[static_cast<size_t>(p.deployment)];
-    const std::string hash = TemplateHash(d.name);
+    const ReplicaSet& rs = d.replica_sets[static_cast<size_t>(p.replica_set)];
+    const nlohmann::json tmpl = TemplateOf(d, rs);
     const bool running = p.started_at.has_value();
     const std::string node_name = p.node != kNoNode ? cluster.node(p.node).name : "";
     nlohmann::json conditions = nlohmann::json::array();
@@ -238,33 +275,32 @@ KindView Pods(const ClusterState& cluster, Timestamp now) {
                             {"status", p.ready ? "True" : "False"},
                             {"lastTransitionTime", FormatTimestamp(p.ready_transition)}});
     }
+    nlohmann::json metadata = tmpl.value("metadata", nlohmann::json::object());
+    metadata["labels"]["pod-template-hash"] = rs.hash;
+    metadata["name"] = p.name;
+    metadata["generateName"] = rs.name + "-";
+    metadata["namespace"] = kNamespace;
+    metadata["uid"] = Uid(3, p.uid);
+    metadata["resourceVersion"] = "1";
+    metadata["creationTimestamp"] = FormatTimestamp(p.created_at);
+    metadata["ownerReferences"] = {{{"apiVersion", "apps/v1"},
+                                    {"kind", "ReplicaSet"},
+                                    {"name", rs.name},
+                                    {"uid", ReplicaSetUid(rs)},
+                                    {"controller", true},
+                                    {"blockOwnerDeletion", true}}};
+    nlohmann::json spec = tmpl.value("spec", nlohmann::json::object());
+    for (nlohmann::json& c : spec["containers"]) {
+      c["resources"]["requests"] = {{"cpu", Quantity(p.spec.cpu_request_millicores)},
+                                    {"memory", Bytes(p.spec.memory_request_bytes)}};
+    }
+    spec["priority"] = p.spec.priority;
+    spec["terminationGracePeriodSeconds"] = p.spec.termination_grace_seconds;
     nlohmann::json pod = {
         {"kind", "Pod"},
         {"apiVersion", "v1"},
-        {"metadata",
-         {{"name", p.name},
-          {"namespace", kNamespace},
-          {"uid", Uid(3, p.uid)},
-          {"resourceVersion", "1"},
-          {"creationTimestamp", FormatTimestamp(p.created_at)},
-          {"labels", {{"app", d.name}, {"pod-template-hash", hash}}},
-          {"ownerReferences",
-           {{{"apiVersion", "apps/v1"},
-             {"kind", "ReplicaSet"},
-             {"name", ReplicaSetName(d)},
-             {"uid", Uid(5, p.deployment)},
-             {"controller", true},
-             {"blockOwnerDeletion", true}}}}}},
-        {"spec",
-         {{"containers",
-           {{{"name", d.placeholder ? "pause" : "app"},
-             {"image", d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/web:1"},
-             {"resources",
-              {{"requests",
-                {{"cpu", Quantity(p.spec.cpu_request_millicores)},
-                 {"memory", Bytes(p.spec.memory_request_bytes)}}}}}}}},
-          {"priority", p.spec.priority},
-          {"terminationGracePeriodSeconds", p.spec.termination_grace_seconds}}},
+        {"metadata", std::move(metadata)},
+        {"spec", std::move(spec)},
         {"status", {{"phase", running ? "Running" : "Pending"}, {"conditions", conditions}}}};
     if (d.placeholder) pod["spec"]["priorityClassName"] = "placeholder";
     if (!node_name.empty()) pod["spec"]["nodeName"] = node_name;
@@ -272,8 +308,10 @@ KindView Pods(const ClusterState& cluster, Timestamp now) {
       pod["status"]["startTime"] = FormatTimestamp(*p.started_at);
       pod["status"]["podIP"] = PodIp(p.uid);
     }
-    if (p.deletion_at.has_value())
+    if (p.deletion_at.has_value()) {
       pod["metadata"]["deletionTimestamp"] = FormatTimestamp(*p.deletion_at);
+      pod["metadata"]["deletionGracePeriodSeconds"] = p.spec.termination_grace_seconds;
+    }
     if (p.nominated_node != kNoNode)
       pod["status"]["nominatedNodeName"] = cluster.node(p.nominated_node).name;
     const std::string status = p.deletion_at.has_value() ? "Terminating"
@@ -289,48 +327,73 @@ KindView Pods(const ClusterState& cluster, Timestamp now) {
   return v;
 }
 
+namespace {
+
+// The containers and images columns of deployments and ReplicaSets.
+std::pair<std::string, std::string> ContainersAndImages(const nlohmann::json& tmpl) {
+  std::string names, images;
+  const nlohmann::json containers =
+      tmpl.value("spec", nlohmann::json::object()).value("containers", nlohmann::json::array());
+  for (const nlohmann::json& c : containers) {
+    if (!c.is_object()) continue;
+    names += (names.empty() ? "" : ",") + c.value("name", "");
+    images += (images.empty() ? "" : ",") + c.value("image", "");
+  }
+  return {names, images};
+}
+
+nlohmann::json StrategyOf(const Deployment& d) {
+  auto text = [](const IntOrPercent& v) {
+    return v.percent ? nlohmann::json(std::to_string(v.value) + "%") : nlohmann::json(v.value);
+  };
+  return {{"type", "RollingUpdate"},
+          {"rollingUpdate",
+           {{"maxSurge", text(d.rolling_update.max_surge)},
+            {"maxUnavailable", text(d.rolling_update.max_unavailable)}}}};
+}
+
+}  // namespace
+
 KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp now) {
   KindView v;
   v.columns = {Column("Name", 0, "name"), Column("Ready"),      Column("Up-to-date"),
                Column("Available"),       Column("Age"),        Column("Containers", 1),
                Column("Images", 1),       Column("Selector", 1)};
-  std::map<DeploymentId, std::pair<int, int>> counts = PodCounts(cluster);
   for (size_t i = 0; i < cluster.deployments().size(); ++i) {
     const Deployment& d = cluster.deployments()[i];
-    const auto [active, ready] = counts[static_cast<DeploymentId>(i)];
-    const std::string image = d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/web:1";
+    const DeploymentStatus st = cluster.StatusOf(static_cast<DeploymentId>(i));
+    const nlohmann::json tmpl = TemplateOf(d, d.current());
+    const auto [names, images] = ContainersAndImages(tmpl);
     nlohmann::json dep = {
         {"kind", "Deployment"},
         {"apiVersion", "apps/v1"},
         {"metadata",
          {{"name", d.name},
           {"namespace", kNamespace},
-          {"uid", Uid(4, static_cast<int64_t>(i))},
+          {"uid", DeploymentUid(d)},
           {"resourceVersion", "1"},
           {"generation", 1},
           {"creationTimestamp", FormatTimestamp(started)},
-          {"labels", {{"app", d.name}}}}},
+          {"labels", {{"app", d.name}}},
+          {"annotations", {{"deployment.kubernetes.io/revision", std::to_string(d.revision())}}}}},
         {"spec",
          {{"replicas", d.replicas},
-          {"strategy",
-           {{"type", "RollingUpdate"},
-            {"rollingUpdate", {{"maxSurge", "25%"}, {"maxUnavailable", "25%"}}}}},
+          {"revisionHistoryLimit", d.revision_history_limit},
+          {"progressDeadlineSeconds", 600},
+          {"strategy", StrategyOf(d)},
           {"selector", {{"matchLabels", {{"app", d.name}}}}},
-          {"template",
-           {{"metadata", {{"labels", {{"app", d.name}}}}},
-            {"spec",
-             {{"containers", {{{"name", d.placeholder ? "pause" : "app"}, {"image", image}}}}}}}}}},
+          {"template", tmpl}}},
         {"status",
          {{"observedGeneration", 1},
-          {"replicas", active},
-          {"updatedReplicas", active},
-          {"readyReplicas", ready},
-          {"availableReplicas", ready},
-          {"unavailableReplicas", std::max(0, active - ready)},
-          {"conditions", DeploymentConditions(d, ready, started)}}}};
-    v.rows.push_back({d.name, std::to_string(ready) + "/" + std::to_string(d.replicas),
-                      std::to_string(active), std::to_string(ready), HumanAge(now - started),
-                      d.placeholder ? "pause" : "app", image, "app=" + d.name});
+          {"replicas", st.replicas},
+          {"updatedReplicas", st.updated_replicas},
+          {"readyReplicas", st.ready_replicas},
+          {"availableReplicas", st.available_replicas},
+          {"unavailableReplicas", st.unavailable_replicas},
+          {"conditions", DeploymentConditions(d, st, started)}}}};
+    v.rows.push_back({d.name, std::to_string(st.ready_replicas) + "/" + std::to_string(d.replicas),
+                      std::to_string(st.updated_replicas), std::to_string(st.available_replicas),
+                      HumanAge(now - started), names, images, "app=" + d.name});
     v.items.push_back(std::move(dep));
   }
   return v;
@@ -341,49 +404,65 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
   v.columns = {Column("Name", 0, "name"), Column("Desired"),    Column("Current"),
                Column("Ready"),           Column("Age"),        Column("Containers", 1),
                Column("Images", 1),       Column("Selector", 1)};
-  std::map<DeploymentId, std::pair<int, int>> counts = PodCounts(cluster);
   for (size_t i = 0; i < cluster.deployments().size(); ++i) {
     const Deployment& d = cluster.deployments()[i];
-    const std::string hash = TemplateHash(d.name);
-    const auto [active, ready] = counts[static_cast<DeploymentId>(i)];
-    const std::string image = d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/web:1";
-    const nlohmann::json labels = {{"app", d.name}, {"pod-template-hash", hash}};
-    v.items.push_back(
-        {{"kind", "ReplicaSet"},
-         {"apiVersion", "apps/v1"},
-         {"metadata",
-          {{"name", ReplicaSetName(d)},
-           {"namespace", kNamespace},
-           {"uid", Uid(5, static_cast<int64_t>(i))},
-           {"generation", 1},
-           {"creationTimestamp", FormatTimestamp(started)},
-           {"labels", labels},
-           {"annotations", {{"deployment.kubernetes.io/revision", "1"}}},
-           {"ownerReferences",
-            {{{"apiVersion", "apps/v1"},
-              {"kind", "Deployment"},
-              {"name", d.name},
-              {"uid", Uid(4, static_cast<int64_t>(i))},
-              {"controller", true},
-              {"blockOwnerDeletion", true}}}}}},
-         {"spec",
-          {{"replicas", d.replicas},
-           {"selector", {{"matchLabels", labels}}},
-           {"template",
-            {{"metadata", {{"labels", labels}}},
-             {"spec",
-              {{"containers",
-                {{{"name", d.placeholder ? "pause" : "app"}, {"image", image}}}}}}}}}},
-         {"status",
-          {{"replicas", active},
-           {"fullyLabeledReplicas", active},
-           {"readyReplicas", ready},
-           {"availableReplicas", ready},
-           {"observedGeneration", 1}}}});
-    v.rows.push_back({ReplicaSetName(d), std::to_string(d.replicas), std::to_string(active),
-                      std::to_string(ready), HumanAge(now - started),
-                      d.placeholder ? "pause" : "app", image,
-                      "app=" + d.name + ",pod-template-hash=" + hash});
+    for (size_t r = 0; r < d.replica_sets.size(); ++r) {
+      const ReplicaSet& rs = d.replica_sets[r];
+      const ReplicaSetStatus st =
+          cluster.StatusOf(static_cast<DeploymentId>(i), static_cast<ReplicaSetIndex>(r));
+      nlohmann::json tmpl = TemplateOf(d, rs);
+      tmpl["metadata"]["labels"]["pod-template-hash"] = rs.hash;
+      const nlohmann::json labels = tmpl["metadata"]["labels"];
+      const auto [names, images] = ContainersAndImages(tmpl);
+      const Timestamp created = rs.created_at == Timestamp{} ? started : rs.created_at;
+      nlohmann::json annotations = {
+          {"deployment.kubernetes.io/revision", std::to_string(rs.revision)},
+          {"deployment.kubernetes.io/desired-replicas", std::to_string(d.replicas)},
+          {"deployment.kubernetes.io/max-replicas",
+           std::to_string(d.replicas + ResolveFenceposts(d.rolling_update, d.replicas).max_surge)}};
+      if (!rs.revision_history.empty()) {
+        std::string history;
+        for (int h : rs.revision_history)
+          history += (history.empty() ? "" : ",") + std::to_string(h);
+        annotations["deployment.kubernetes.io/revision-history"] = history;
+      }
+      std::string selector;
+      for (auto it = labels.begin(); it != labels.end(); ++it) {
+        if (it.key() != "app" && it.key() != "pod-template-hash") continue;
+        selector += (selector.empty() ? "" : ",") + it.key() + "=" + it.value().get<std::string>();
+      }
+      v.items.push_back(
+          {{"kind", "ReplicaSet"},
+           {"apiVersion", "apps/v1"},
+           {"metadata",
+            {{"name", rs.name},
+             {"namespace", kNamespace},
+             {"uid", ReplicaSetUid(rs)},
+             {"generation", 1},
+             {"creationTimestamp", FormatTimestamp(created)},
+             {"labels", labels},
+             {"annotations", std::move(annotations)},
+             {"ownerReferences",
+              {{{"apiVersion", "apps/v1"},
+                {"kind", "Deployment"},
+                {"name", d.name},
+                {"uid", DeploymentUid(d)},
+                {"controller", true},
+                {"blockOwnerDeletion", true}}}}}},
+           {"spec",
+            {{"replicas", rs.replicas},
+             {"selector", {{"matchLabels", {{"app", d.name}, {"pod-template-hash", rs.hash}}}}},
+             {"template", tmpl}}},
+           {"status",
+            {{"replicas", st.replicas},
+             {"fullyLabeledReplicas", st.fully_labeled_replicas},
+             {"readyReplicas", st.ready_replicas},
+             {"availableReplicas", st.available_replicas},
+             {"observedGeneration", 1}}}});
+      v.rows.push_back({rs.name, std::to_string(rs.replicas), std::to_string(st.replicas),
+                        std::to_string(st.ready_replicas), HumanAge(now - created), names, images,
+                        "app=" + d.name + ",pod-template-hash=" + rs.hash});
+    }
   }
   return v;
 }

@@ -31,7 +31,7 @@ KindView Namespaces(Timestamp started, Timestamp now);
 KindView Nodes(const ClusterState& cluster, Timestamp now);
 KindView Pods(const ClusterState& cluster, Timestamp now);
 KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp now);
-// One ReplicaSet per Deployment (its template never changes yet), owned by it.
+// Every ReplicaSet of every Deployment (the current one and its history), owned by it.
 KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp now);
 
 // autoscaling/v2 HorizontalPodAutoscalers and policy/v1 PodDisruptionBudgets of the
@@ -41,8 +41,18 @@ KindView Pdbs(const Simulator& sim, Timestamp started, Timestamp now);
 
 // Names and identities the objects above carry, for other views of the same cluster
 // (the /metrics exposition) to agree with them.
-// The ReplicaSet that owns a deployment's pods (one per Deployment for now).
+// The deployment's current ReplicaSet.
 std::string ReplicaSetName(const Deployment& deployment);
+std::string ReplicaSetUid(const ReplicaSet& rs);
+std::string DeploymentUid(const Deployment& deployment);
+
+// Pod templates as the API shows them. The simulator knows a template by its key: the
+// first ReplicaSet's is the deployment's name (DefaultTemplate), later ones are the
+// canonical JSON of the template written through the API (nulls stripped, without the
+// pod-template-hash label), so equal templates find the same ReplicaSet.
+nlohmann::json DefaultTemplate(const Deployment& d);
+nlohmann::json TemplateOf(const Deployment& d, const ReplicaSet& rs);
+std::string TemplateKey(const Deployment& d, nlohmann::json tmpl);
 // The single container of the deployment's pods: "app", or "pause" for placeholders.
 std::string ContainerName(const Deployment& deployment);
 std::string PodUid(const Pod& pod);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <optional>
 
+#include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/patch.h"
 #include "prescient/sim/api/stored_kinds.h"
 
@@ -260,8 +261,12 @@ nlohmann::json OverlayOf(const std::string& resource, const nlohmann::json& curr
   if (updated.contains("spec") && updated["spec"].is_object()) {
     nlohmann::json spec = updated["spec"];
     if (resource == "deployments") {
-      spec.erase("replicas");
-      spec.erase("selector");
+      // The simulator owns these: replicas, the template (its ReplicaSets), the strategy.
+      for (const char* f : {"replicas", "selector", "template", "strategy"}) spec.erase(f);
+      if (overlay["metadata"].contains("annotations")) {
+        overlay["metadata"]["annotations"].erase("deployment.kubernetes.io/revision");
+        if (overlay["metadata"]["annotations"].empty()) overlay["metadata"].erase("annotations");
+      }
     } else if (resource == "horizontalpodautoscalers") {
       spec.erase("minReplicas");
       spec.erase("maxReplicas");
@@ -282,6 +287,83 @@ int ServiceOf(const Simulator& sim, const std::string& name) {
     if (sim.view(i).name == name) return i;
   }
   return -1;
+}
+
+Result<IntOrPercent> DecodeIntOrPercent(const nlohmann::json& v, const std::string& field,
+                                        IntOrPercent fallback) {
+  if (v.is_null()) return fallback;
+  if (v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= 100000)
+    return IntOrPercent::Count(static_cast<int>(v.get<int64_t>()));
+  if (v.is_string()) {
+    const std::string t = v.get<std::string>();
+    if (t.size() >= 2 && t.back() == '%' && t.find_first_not_of("0123456789") == t.size() - 1 &&
+        t.size() <= 4) {
+      return IntOrPercent::Percent(std::stoi(t.substr(0, t.size() - 1)));
+    }
+  }
+  return InvalidArgumentError(field + ": Invalid value: must be an integer or a percentage");
+}
+
+Result<RollingUpdateStrategy> DecodeStrategy(const nlohmann::json& spec) {
+  RollingUpdateStrategy out;
+  const nlohmann::json strategy = spec.value("strategy", nlohmann::json::object());
+  if (!strategy.is_object()) return InvalidArgumentError("spec.strategy: must be an object");
+  const std::string type = strategy.value("type", nlohmann::json("RollingUpdate")).is_string()
+                               ? strategy.value("type", "RollingUpdate")
+                               : "";
+  if (type != "RollingUpdate") {
+    return InvalidArgumentError("spec.strategy.type: Unsupported value: \"" + type +
+                                "\": the simulator rolls updates (RollingUpdate)");
+  }
+  const nlohmann::json rolling = strategy.value("rollingUpdate", nlohmann::json::object());
+  if (!rolling.is_object())
+    return InvalidArgumentError("spec.strategy.rollingUpdate: must be an object");
+  PRESCIENT_ASSIGN_OR_RETURN(
+      out.max_surge, DecodeIntOrPercent(rolling.value("maxSurge", nlohmann::json()),
+                                        "spec.strategy.rollingUpdate.maxSurge", out.max_surge));
+  PRESCIENT_ASSIGN_OR_RETURN(
+      out.max_unavailable,
+      DecodeIntOrPercent(rolling.value("maxUnavailable", nlohmann::json()),
+                         "spec.strategy.rollingUpdate.maxUnavailable", out.max_unavailable));
+  if (out.max_surge.value == 0 && out.max_unavailable.value == 0) {
+    return InvalidArgumentError(
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: may not be 0 when maxSurge "
+        "is 0");
+  }
+  return out;
+}
+
+// A template must be an object whose labels carry the selector's (apps/v1 validation).
+Status CheckTemplate(const nlohmann::json& tmpl, const nlohmann::json& spec) {
+  if (!tmpl.is_object()) return InvalidArgumentError("spec.template: Required value");
+  const nlohmann::json labels =
+      tmpl.value("metadata", nlohmann::json::object()).value("labels", nlohmann::json::object());
+  const nlohmann::json match = spec.value("selector", nlohmann::json::object())
+                                   .value("matchLabels", nlohmann::json::object());
+  if (!labels.is_object() || !match.is_object()) {
+    return InvalidArgumentError("spec.template.metadata.labels: Invalid value: must be a map");
+  }
+  for (auto it = match.begin(); it != match.end(); ++it) {
+    if (!labels.contains(it.key()) || labels[it.key()] != it.value()) {
+      return InvalidArgumentError(
+          "spec.template.metadata.labels: Invalid value: `selector` does not match template "
+          "`labels`");
+    }
+  }
+  const nlohmann::json containers =
+      tmpl.value("spec", nlohmann::json::object()).value("containers", nlohmann::json());
+  if (!containers.is_array() || containers.empty()) {
+    return InvalidArgumentError("spec.template.spec.containers: Required value");
+  }
+  for (const nlohmann::json& c : containers) {
+    if (!c.is_object() || !c.contains("name") || !c["name"].is_string() || !c.contains("image") ||
+        !c["image"].is_string()) {
+      return InvalidArgumentError(
+          "spec.template.spec.containers: Invalid value: each container needs a name and an "
+          "image");
+    }
+  }
+  return OkStatus();
 }
 
 // Checks `updated` against what the simulator allows and returns the change to make.
@@ -324,13 +406,24 @@ Result<std::function<Status(Simulator&)>> DecodeSimulated(const std::string& res
     }
     PRESCIENT_ASSIGN_OR_RETURN(std::optional<int> replicas, DecodeReplicas(updated));
     const int n = replicas.value_or(1);  // An unset spec.replicas defaults to 1.
-    return std::function<Status(Simulator&)>([name, n](Simulator& sim) {
-      ClusterState& c = sim.mutable_cluster();
-      for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
-        if (c.deployment(id).name == name) c.deployment(id).replicas = n;
-      }
-      return OkStatus();
-    });
+    PRESCIENT_ASSIGN_OR_RETURN(RollingUpdateStrategy strategy, DecodeStrategy(us));
+    const nlohmann::json tmpl = us.value("template", nlohmann::json());
+    const bool new_template = tmpl != cs.value("template", nlohmann::json());
+    if (new_template) PRESCIENT_RETURN_IF_ERROR(CheckTemplate(tmpl, us));
+    return std::function<Status(Simulator&)>(
+        [name, n, strategy, tmpl, new_template](Simulator& sim) {
+          ClusterState& c = sim.mutable_cluster();
+          for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
+            Deployment& d = c.deployment(id);
+            if (d.name != name) continue;
+            d.replicas = n;
+            d.rolling_update = strategy;
+            // A new template is a rollout: a new ReplicaSet, or the old one it matches.
+            if (new_template)
+              c.UpdateTemplate(id, TemplateKey(d, tmpl), d.current().pod, sim.Now());
+          }
+          return OkStatus();
+        });
   }
   if (resource == "horizontalpodautoscalers") {
     PRESCIENT_RETURN_IF_ERROR(CheckInt(updated, "minReplicas", 1, 100000));
