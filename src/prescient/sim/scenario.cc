@@ -30,6 +30,27 @@ namespace {
 constexpr size_t kMaxServiceName = 50;  // Pod names add "-placeholder-xxxxx".
 constexpr int kMaxReplicas = 100000;
 
+// Errors are one line: values echoed from the file (a quoted scalar may hold a newline or
+// a NUL) have their control characters escaped.
+std::string OneLine(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7f) {
+      out += ch;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 // The reader: a file name for messages, and helpers that decode one node each.
 class Reader {
  public:
@@ -39,7 +60,8 @@ class Reader {
     std::string where = source_;
     const YAML::Mark mark = n.Mark();
     if (!mark.is_null()) where += ":" + std::to_string(mark.line + 1);
-    return InvalidArgumentError(where + ": " + (path.empty() ? "(document)" : path) + ": " + what);
+    return InvalidArgumentError(
+        OneLine(where + ": " + (path.empty() ? "(document)" : path) + ": " + what));
   }
 
   using Fields = std::map<std::string, YAML::Node>;
@@ -584,9 +606,9 @@ Result<Scenario> ParseScenario(std::string_view yaml, const std::string& source_
   } catch (const YAML::Exception& e) {
     std::string where = source_name;
     if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
-    return InvalidArgumentError(where + ": " + e.msg);
+    return InvalidArgumentError(OneLine(where + ": " + e.msg));
   } catch (const std::exception& e) {
-    return InvalidArgumentError(source_name + ": " + e.what());
+    return InvalidArgumentError(OneLine(source_name + ": " + e.what()));
   }
   return s;
 }
@@ -599,7 +621,7 @@ Status LoadScenarioTraces(Scenario& scenario, const std::string& base_dir) {
     std::filesystem::path file(svc.trace_file);
     if (file.is_relative()) file = std::filesystem::path(base_dir) / file;
     auto fail = [&](const Status& s) {
-      return InvalidArgumentError(scenario.source + ": " + field + ": " + s.message());
+      return InvalidArgumentError(OneLine(scenario.source + ": " + field + ": " + s.message()));
     };
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))

@@ -202,6 +202,8 @@ TEST(ScenarioTest, BadInputIsOneLineNamingFileLineAndField) {
       {replace("apiVersion: prescient.dev/v1alpha1", "apiVersion: v1"),
        "s.yaml:1: apiVersion: 'v1' is not prescient.dev/v1alpha1"},
       {replace("kind: SimulationScenario", "kind: Pod"), "s.yaml:2: kind: 'Pod' is not"},
+      {replace("kind: SimulationScenario", "kind: \"Sim\\nX\\0\""),
+       "s.yaml:2: kind: 'Sim\\nX\\x00' is not"},  // Control characters escaped: one line.
       {replace("metadata: {name: small}\n", "metadata: {name: small}\nstatus: {}\n"),
        "s.yaml:4: status: unknown field"},
       {replace("spec:\n", "spec:\n  seeds: 3\n"), "s.yaml:5: spec.seeds: unknown field"},
