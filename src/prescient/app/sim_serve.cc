@@ -5,20 +5,18 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <thread>
 
-#include "prescient/metrics/series_csv.h"
-#include "prescient/scaling/predictive_policy.h"
+#include "prescient/app/scenario_build.h"
 #include "prescient/sim/api/api_server.h"
 #include "prescient/sim/api/live_cluster.h"
+#include "prescient/sim/scenario.h"
 
 namespace prescient::app {
 namespace {
-
-constexpr double kCapacityRps = 100;
-constexpr double kPeakPods = 20;
 
 // Two users: a bearer token (the current context) and a client certificate
 // (context prescient-sim-cert), both trusted by the server; the CA pins the server.
@@ -69,29 +67,15 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
   }
   const std::string host = o.listen.substr(0, colon);
 
-  PRESCIENT_ASSIGN_OR_RETURN(Series counts, metrics::ReadSeriesCsv(o.trace));
-  PRESCIENT_ASSIGN_OR_RETURN(sim::LoadTrace trace, sim::LoadTrace::FromCounts(counts, o.trace));
-  trace.Scale(kPeakPods * kCapacityRps / std::max(1e-9, trace.Quantile(0.99)));
-  // Start after a week of history, so the forecaster has what it needs from the first minute.
-  const Timestamp start = trace.start() + Duration(7 * 86400);
-  sim::ServiceSpec spec;
-  spec.name = "web";
-  spec.trace = std::move(trace);
-  spec.workload.capacity_rps = kCapacityRps;
-  spec.hpa_spec.min_replicas = 2;
-  spec.hpa_spec.max_replicas = 100;
-  spec.initial_replicas = scaling::SteadyHpaReplicas(spec.trace.RateAt(start), kCapacityRps, 0.7);
-  // A PodDisruptionBudget that lets a drain take three pods at a time.
-  spec.pdb_min_available = std::max(1, spec.initial_replicas - 3);
-  sim::SimulatorOptions so;
-  so.seed = o.seed;
-  so.record_minutes = false;
-  PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<sim::Simulator> sim,
-                             sim::Simulator::Create(so, {std::move(spec)}, start));
-  scaling::PredictiveOptions po;
-  po.schedule.capacity_rps = kCapacityRps;
-  std::vector<std::unique_ptr<scaling::Policy>> policies;
-  policies.push_back(std::make_unique<scaling::PredictivePolicy>(po));
+  PRESCIENT_ASSIGN_OR_RETURN(sim::Scenario scenario, sim::ParseScenarioFile(o.scenario));
+  if (!o.trace.empty()) {
+    for (sim::ScenarioService& s : scenario.services) {
+      s.trace_file = std::filesystem::absolute(o.trace).string();
+    }
+  }
+  if (o.seed.has_value()) scenario.options.seed = *o.seed;
+  PRESCIENT_RETURN_IF_ERROR(sim::LoadScenarioTraces(scenario, sim::ScenarioDirectory(o.scenario)));
+  PRESCIENT_ASSIGN_OR_RETURN(BuiltScenario built, BuildScenario(std::move(scenario)));
 
   // Signals go to one waiting thread, not to whichever thread is running.
   sigset_t signals;
@@ -100,7 +84,7 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  sim::api::LiveCluster cluster(std::move(sim), std::move(policies), o.speed);
+  sim::api::LiveCluster cluster(std::move(built.sim), std::move(built.policies), o.speed);
   std::optional<sim::api::TlsMaterial> tls;
   if (!o.insecure_http) {
     PRESCIENT_ASSIGN_OR_RETURN(tls, sim::api::GenerateTls(host));

@@ -1,8 +1,10 @@
-// The `prescient sim serve` job: the default scenario (the bundled NASA trace on one
-// service with the HPA and predictive scaling) running live, with its Kubernetes API.
+// The `prescient sim serve` job: a scenario file (sim/scenario.h; by default the bundled
+// testdata/demo/scenario.yaml) running live, with its Kubernetes API.
 // Blocks until SIGINT or SIGTERM. Tested by sim/api/api_server_test.cc (through the binary).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -12,11 +14,12 @@ namespace prescient::app {
 
 struct SimServeOptions {
   std::string listen = "127.0.0.1:6443";  // HOST:PORT; port 0 picks a free one.
-  std::string trace;                      // Default: the bundled demo trace.
+  std::string scenario;                   // A SimulationScenario YAML file.
+  std::string trace;                      // If set, replaces every service's trace file.
   double speed = 1;                       // Simulated seconds per wall second.
   std::string kubeconfig_out;             // Written once the port is bound.
   bool insecure_http = false;             // Plain HTTP instead of HTTPS with auth.
-  uint64_t seed = 1;
+  std::optional<uint64_t> seed;           // If set, replaces the scenario's seed.
 };
 
 // Prints "listening on https://HOST:PORT" (http:// with insecure_http) once serving.

@@ -165,6 +165,18 @@ TEST_F(CliTest, BacktestBadInputIsOneLineAndExit2) {
       {"backtest --trace " + Write("bad.csv", "timestamp,value\n0,1\n60,x\n"),
        "bad.csv:3: value 'x' is not a number"},
       {"backtest --trace " + (dir_ / "missing.csv").string(), "missing.csv"},
+      {"sim serve --scenario " + (dir_ / "missing.yaml").string(),
+       "missing.yaml: cannot read the scenario file"},
+      {"sim serve --scenario " + Write("unknown.yaml",
+                                       "apiVersion: prescient.dev/v1alpha1\n"
+                                       "kind: SimulationScenario\nspec: {nodes: 3}\n"),
+       "unknown.yaml:3: spec.nodes: unknown field"},
+      {"sim serve --scenario " + Write("notrace.yaml",
+                                       "apiVersion: prescient.dev/v1alpha1\n"
+                                       "kind: SimulationScenario\nspec:\n  services:\n"
+                                       "  - {name: web, trace: {file: nope.csv}, "
+                                       "capacityPerPod: 100}\n"),
+       "notrace.yaml: spec.services[0].trace.file: no trace file"},
   };
   for (const Case& c : cases) {
     const CommandRun r = Prescient(c.args);

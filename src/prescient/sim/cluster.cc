@@ -145,7 +145,8 @@ void ClusterState::Bind(Pod& pod, NodeId id, Timestamp now) {
   pod.started_at = now;
   pod.ready = false;
   pod.ready_transition = now;
-  pod.ready_at = now + DrawDelay(rng_, options_.startup_min, options_.startup_max);
+  pod.ready_at = now + DrawDelay(rng_, pod.spec.startup_min.value_or(options_.startup_min),
+                                 pod.spec.startup_max.value_or(options_.startup_max));
   n.requested_millicores += pod.spec.cpu_request_millicores;
   n.requested_memory_bytes += pod.spec.memory_request_bytes;
   ++n.pod_count;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct ClusterOptions {
   std::vector<std::string> zones = {"zone-a", "zone-b", "zone-c"};
   bool use_spot = false;                   // Launch spot capacity (Karpenter prefers it).
   double spot_interruptions_per_hour = 0;  // Per spot node.
+  // Instance types the provisioner may launch, by name; empty: the whole catalogue.
+  std::vector<std::string> instance_types;
+  // Share of live nodes launched as spot, in [0, 1]; unset: use_spot decides (all or none).
+  std::optional<double> spot_share;
 };
 
 // status of an apps/v1 Deployment (sync.go calculateStatus).

@@ -105,6 +105,37 @@ TEST(ClusterTest, PodTurnsReadyAfterStartupDelayWithinBounds) {
   EXPECT_EQ(c.ReadyPods(d), 12);
 }
 
+// A pod template's own start-up range replaces the cluster's; unset, the draws are the
+// cluster's, in the same order.
+TEST(ClusterTest, PodTemplateStartupOverridesTheClusters) {
+  ClusterOptions o;
+  o.startup_min = Duration(30);
+  o.startup_max = Duration(120);
+  ClusterState fast(o, /*seed=*/7), plain(o, /*seed=*/7), reference(o, /*seed=*/7);
+  for (ClusterState* c : {&fast, &plain, &reference}) {
+    c->LaunchNode(*FindInstanceType("m5.4xlarge"), CapacityType::kOnDemand, "zone-a", kT0,
+                  Duration(0));
+  }
+  Deployment quick = App("quick", 10);
+  quick.pod.startup_min = Duration(2);
+  quick.pod.startup_max = Duration(5);
+  fast.AddDeployment(quick);
+  Deployment unset = App("web", 10);
+  unset.pod.startup_min.reset();
+  plain.AddDeployment(unset);
+  reference.AddDeployment(App("web", 10));
+  for (ClusterState* c : {&fast, &plain, &reference}) {
+    c->Reconcile(kT0);
+    for (Pod& p : c->pods()) c->Bind(p, 0, kT0);
+  }
+  for (const Pod& p : fast.pods()) {
+    EXPECT_GE(p.ready_at - kT0, Duration(2));
+    EXPECT_LE(p.ready_at - kT0, Duration(5));
+  }
+  for (size_t i = 0; i < plain.pods().size(); ++i)
+    EXPECT_EQ(plain.pods()[i].ready_at, reference.pods()[i].ready_at);
+}
+
 TEST(ClusterTest, UnboundPodNeverTurnsReady) {
   ClusterState c(FixedStartup(Duration(30)), 1);
   const DeploymentId d = c.AddDeployment(App("web", 1));

@@ -84,6 +84,9 @@ struct PodTemplate {
   int priority = 0;  // From the PriorityClass.
   std::vector<Toleration> tolerations;
   int64_t termination_grace_seconds = 30;
+  // Start-up delay range of this pod; unset: the cluster's [startup_min, startup_max].
+  std::optional<Duration> startup_min;
+  std::optional<Duration> startup_max;
 };
 
 struct Pod {

@@ -10,7 +10,8 @@
 //    the type with the lowest price per pod it can hold (Karpenter's price-per-pod
 //    ordering of instance types), and the loop goes on with what is left.
 // 3. New nodes alternate between zones (the zone with the fewest live nodes first), as
-//    Karpenter spreads a NodePool over its zones. Spot when the pool allows it.
+//    Karpenter spreads a NodePool over its zones. Spot when the pool allows it (all, or a
+//    share of the live nodes), and only of the pool's instance types when it lists some.
 // 4. A node becomes Ready after a delay uniform in [provision_min, provision_max]
 //    (MISSION.md: 1 to 3 minutes).
 // Consolidation: only the "empty node" rule (consolidationPolicy WhenEmpty,
@@ -53,16 +54,33 @@ Duration DrawDelay(Rng& rng, Duration lo, Duration hi) {
       std::llround(rng.Uniform(static_cast<double>(lo.count()), static_cast<double>(hi.count())))));
 }
 
+// A spot share s: the next node is spot while spot nodes are below s of the live nodes
+// counting it, so the mix follows s as the cluster grows (deterministic, no draw).
+CapacityType SpotOrOnDemand(const ClusterState& cluster, double share) {
+  int live = 0, spot = 0;
+  for (const Node& n : cluster.nodes()) {
+    if (n.deleted) continue;
+    ++live;
+    spot += n.capacity_type == CapacityType::kSpot ? 1 : 0;
+  }
+  return static_cast<double>(spot) < share * static_cast<double>(live + 1)
+             ? CapacityType::kSpot
+             : CapacityType::kOnDemand;
+}
+
 }  // namespace
 
 const InstanceType* Provisioner::ChooseType(std::span<const std::pair<int, int64_t>> pods,
-                                            CapacityType capacity, int* count) const {
+                                            CapacityType capacity, int* count,
+                                            std::span<const std::string> allowed) const {
   const double factor = capacity == CapacityType::kSpot ? kSpotPriceFraction : 1.0;
   const InstanceType* all_fit = nullptr;
   const InstanceType* best_per_pod = nullptr;
   double best_per_pod_price = std::numeric_limits<double>::infinity();
   int best_per_pod_count = 0;
   for (const InstanceType& t : types_) {
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), t.name) == allowed.end())
+      continue;
     Room room = EmptyRoom(t);
     int n = 0;
     for (const auto& [m, b] : pods) {
@@ -134,15 +152,16 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
     return a->spec.cpu_request_millicores > b->spec.cpu_request_millicores;
   });
   const ClusterOptions& options = cluster.options();
-  const CapacityType capacity = options.use_spot ? CapacityType::kSpot : CapacityType::kOnDemand;
+  CapacityType capacity = options.use_spot ? CapacityType::kSpot : CapacityType::kOnDemand;
   int launched = 0;
   while (!unplaced.empty()) {
+    if (options.spot_share.has_value()) capacity = SpotOrOnDemand(cluster, *options.spot_share);
     std::vector<std::pair<int, int64_t>> sizes;
     sizes.reserve(unplaced.size());
     for (const Pod* p : unplaced)
       sizes.emplace_back(p->spec.cpu_request_millicores, p->spec.memory_request_bytes);
     int count = 0;
-    const InstanceType* type = ChooseType(sizes, capacity, &count);
+    const InstanceType* type = ChooseType(sizes, capacity, &count, options.instance_types);
     if (type == nullptr) break;  // Larger than any node type: stays pending, as in Karpenter.
     // The zone with the fewest live nodes.
     std::map<std::string, int> per_zone;

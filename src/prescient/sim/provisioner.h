@@ -6,6 +6,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "prescient/core/time.h"
 #include "prescient/sim/cluster.h"
@@ -29,8 +30,10 @@ class Provisioner {
   // The cheapest type that holds all of `pods` (each {millicores, bytes}) on one node, or
   // failing that the one with the lowest price per pod it holds; nullptr if none holds
   // even the first. `*count` gets how many of the pods (first-fit, in order) it holds.
+  // Only types named in `allowed` are considered, unless it is empty.
   const InstanceType* ChooseType(std::span<const std::pair<int, int64_t>> pods,
-                                 CapacityType capacity, int* count) const;
+                                 CapacityType capacity, int* count,
+                                 std::span<const std::string> allowed = {}) const;
 
  private:
   std::span<const InstanceType> types_;

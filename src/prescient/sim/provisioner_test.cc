@@ -418,5 +418,40 @@ TEST(ProvisionerTest, NoInterruptionsAtRateZero) {
   EXPECT_EQ(c.counters().spot_interruptions, 0);
 }
 
+TEST(ProvisionerTest, ChooseTypeOnlyFromTheAllowedTypes) {
+  const Provisioner prov;
+  const Sizes three(3, {1000, 2 * kGiB});
+  int count = 0;
+  EXPECT_EQ(prov.ChooseType(three, CapacityType::kOnDemand, &count)->name, "c5.xlarge");
+  const std::vector<std::string> allowed = {"m5.large", "m5.2xlarge"};
+  const InstanceType* t = prov.ChooseType(three, CapacityType::kOnDemand, &count, allowed);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->name, "m5.2xlarge");
+  EXPECT_EQ(count, 3);
+  const std::vector<std::string> small = {"c5.large"};
+  const Sizes big(1, {4000, 2 * kGiB});
+  EXPECT_EQ(prov.ChooseType(big, CapacityType::kOnDemand, &count, small), nullptr);
+}
+
+TEST(ProvisionerTest, LaunchesOnlyTheClustersInstanceTypesAndItsSpotShare) {
+  ClusterOptions o;
+  o.instance_types = {"c5.large"};  // One 1-core pod per node.
+  o.spot_share = 0.25;
+  ClusterState c(o, 1);
+  Provisioner prov;
+  c.AddDeployment(App("web", 8, 1500));
+  c.Reconcile(kT0);
+  ASSERT_EQ(Schedule(c, kT0).unschedulable, 8);
+  EXPECT_EQ(prov.Provision(c, kT0), 8);
+  int spot = 0;
+  for (const Node& n : c.nodes()) {
+    EXPECT_EQ(n.type->name, "c5.large");
+    spot += n.capacity_type == CapacityType::kSpot ? 1 : 0;
+  }
+  EXPECT_EQ(spot, 2);
+  EXPECT_EQ(c.node(0).capacity_type, CapacityType::kSpot);  // 0 < 0.25 x 1.
+  EXPECT_EQ(c.node(1).capacity_type, CapacityType::kOnDemand);
+}
+
 }  // namespace
 }  // namespace prescient::sim

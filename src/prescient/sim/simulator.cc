@@ -105,8 +105,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
 
   void Traffic(double dt_s, int ready) {
     const double mid = static_cast<double>(sim_->now_.time_since_epoch().count()) + dt_s / 2;
-    const TickOutcome out =
-        model_.Step(spec_.trace.RateAt(mid), ready, dt_s, sim_->options_.slo.p99_s);
+    const TickOutcome out = model_.Step(spec_.trace.RateAt(mid), ready, dt_s, slo().p99_s);
     minute_.Add(out, dt_s);
     traffic_.arrived += out.arrived;
     traffic_.served += out.served;
@@ -125,8 +124,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
     r.ready = ready;
     r.hpa_min = HpaMinReplicas();
     r.placeholders = sim_->cluster_.deployments()[static_cast<size_t>(placeholder_)].replicas;
-    const SloOptions& slo = sim_->options_.slo;
-    r.slo_violation = r.stats.p99_s > slo.p99_s || r.stats.error_rate > slo.error_rate;
+    r.slo_violation = r.stats.p99_s > slo().p99_s || r.stats.error_rate > slo().error_rate;
     if (!scoring) return;
     ++totals_.minutes;
     totals_.slo_violation_minutes += r.slo_violation ? 1 : 0;
@@ -162,6 +160,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
     v.pdb_min_available = spec_.pdb_min_available;
     return v;
   }
+  const SloOptions& slo() const { return spec_.slo ? *spec_.slo : sim_->options_.slo; }
   // What metrics-server reports: the mean over its window.
   double MeanCpu() const {
     double cpu = 0;
@@ -218,12 +217,12 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
     if (!(spec.workload.capacity_rps > 0)) {
       return InvalidArgumentError("service " + spec.name + ": capacity_rps must be > 0");
     }
-    if (!(spec.workload.base_latency_s > 0 &&
-          spec.workload.base_latency_s < sim->options_.slo.p99_s)) {
+    const SloOptions& slo = spec.slo ? *spec.slo : sim->options_.slo;
+    if (!(spec.workload.base_latency_s > 0 && spec.workload.base_latency_s < slo.p99_s)) {
       return InvalidArgumentError("service " + spec.name +
                                   ": base latency must be > 0 and below the p99 SLO");
     }
-    spec.workload.slo_p99_s = sim->options_.slo.p99_s;
+    spec.workload.slo_p99_s = slo.p99_s;
     Deployment app;
     app.name = spec.name;
     app.replicas = std::max(0, spec.initial_replicas);

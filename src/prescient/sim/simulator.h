@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ struct ServiceSpec {
   bool hpa = true;
   scaling::HpaSpec hpa_spec;
   int initial_replicas = 2;
-  int pdb_min_available = -1;  // -1: no PodDisruptionBudget.
+  int pdb_min_available = -1;     // -1: no PodDisruptionBudget.
+  std::optional<SloOptions> slo;  // Unset: SimulatorOptions::slo.
 };
 
 struct SimulatorOptions {
