@@ -519,9 +519,9 @@ void SyncStore(ObjectStore& store, const Simulator& sim, Timestamp started) {
 
 }  // namespace
 
-ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls)
+ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls, size_t event_log)
     : cluster_(cluster),
-      store_(std::make_unique<ObjectStore>()),
+      store_(std::make_unique<ObjectStore>(event_log)),
       events_(std::make_unique<EventRecorder>()),
       metrics_(std::make_unique<MetricsExporter>(cluster.speed())),
       tls_(tls) {

@@ -14,6 +14,7 @@
 #include "prescient/core/result.h"
 #include "prescient/core/status.h"
 #include "prescient/sim/api/live_cluster.h"
+#include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/tls.h"
 
 namespace httplib {
@@ -38,7 +39,8 @@ class ApiServer {
   // Otherwise HTTPS with tls->server_cert, and every request but /version, /metrics and
   // the health checks must carry `Authorization: Bearer <tls->token>` or a client
   // certificate signed by tls->ca.
-  ApiServer(LiveCluster& cluster, const TlsMaterial* tls);
+  // `event_log`: how many changes watches can resume from (older ones get 410 Expired).
+  ApiServer(LiveCluster& cluster, const TlsMaterial* tls, size_t event_log = kDefaultEventLog);
   ~ApiServer();
 
   // Binds host:port (port 0: any free port). Returns the bound port.

@@ -300,6 +300,11 @@ TEST_F(KubectlTest, ErrorsAreTheApiServersStatus) {
                     &out),
             0);
   EXPECT_THAT(out, HasSubstr("BadRequest"));
+  std::ofstream(bad) << R"({"kind": "Frobnicator", "metadata": {"name": "x"}})";
+  EXPECT_NE(Kubectl("create --raw /apis/coordination.k8s.io/v1/namespaces/default/leases -f " + bad,
+                    &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("does not match"));
   EXPECT_NE(Kubectl("get --raw /apis/coordination.k8s.io/v1/namespaces/default/frobnicators", &out),
             0);
   EXPECT_THAT(out, HasSubstr("NotFound"));
@@ -571,7 +576,8 @@ TEST_F(KubectlTest, RolloutRestartStatusHistoryAndUndo) {
   EXPECT_EQ(d["status"]["updatedReplicas"], d["spec"]["replicas"]);
   // Every pod now belongs to the new ReplicaSet and runs the new image.
   ASSERT_EQ(Kubectl("get pods -l app=web -o json", &out), 0) << out;
-  for (const auto& pod : nlohmann::json::parse(out)["items"]) {
+  const nlohmann::json pods = nlohmann::json::parse(out);
+  for (const auto& pod : pods["items"]) {
     if (pod["metadata"].contains("deletionTimestamp")) continue;
     EXPECT_EQ(pod["metadata"]["ownerReferences"][0]["name"], second);
     EXPECT_EQ(pod["spec"]["containers"][0]["image"], "prescient/web:2");
@@ -603,6 +609,53 @@ TEST_F(KubectlTest, RolloutRestartStatusHistoryAndUndo) {
   EXPECT_THAT(out, HasSubstr("Successfully assigned default/web-"));
   ASSERT_EQ(Kubectl("get events.v1.events.k8s.io -o json", &out), 0) << out;
   EXPECT_EQ(nlohmann::json::parse(out)["items"][0]["apiVersion"], "events.k8s.io/v1");
+}
+
+// Every served kind, by its short name where it has one: get (table, wide, yaml, json),
+// a label selector, and describe.
+TEST_F(KubectlTest, GetAndDescribeEveryServedKind) {
+  Start();
+  std::string out;
+  const std::string lease = (dir_ / "lease.yaml").string();
+  std::ofstream(lease) << "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n"
+                          "  name: prescient\n  labels: {app: web}\nspec:\n"
+                          "  holderIdentity: one\n";
+  ASSERT_EQ(Kubectl("apply -f " + lease, &out), 0) << out;
+  ::usleep(500 * 1000);  // Some controller events happen.
+  const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"po", "Pod"},
+      {"no", "Node"},
+      {"ns", "Namespace"},
+      {"deploy", "Deployment"},
+      {"rs", "ReplicaSet"},
+      {"hpa", "HorizontalPodAutoscaler"},
+      {"pdb", "PodDisruptionBudget"},
+      {"ev", "Event"},
+      {"lease", "Lease"},
+      {"pc", "PriorityClass"}};
+  for (const auto& [short_name, kind] : kinds) {
+    SCOPED_TRACE(short_name);
+    ASSERT_EQ(Kubectl("get " + short_name, &out), 0) << out;
+    EXPECT_THAT(out, HasSubstr(short_name == "ev" ? "REASON" : "NAME"));
+    ASSERT_EQ(Kubectl("get " + short_name + " -o wide", &out), 0) << out;
+    ASSERT_EQ(Kubectl("get " + short_name + " -o json", &out), 0) << out;
+    const nlohmann::json list = nlohmann::json::parse(out);
+    ASSERT_FALSE(list["items"].empty());
+    EXPECT_EQ(list["items"][0]["kind"], kind);
+    const std::string name = list["items"][0]["metadata"]["name"];
+    ASSERT_EQ(Kubectl("get " + short_name + " " + name + " -o yaml", &out), 0) << out;
+    EXPECT_THAT(out, HasSubstr("kind: " + kind));
+    ASSERT_EQ(Kubectl("describe " + short_name + " " + name, &out), 0) << out;
+    EXPECT_THAT(out, HasSubstr(name));
+  }
+  for (const std::string short_name : {"po", "deploy", "rs", "lease"}) {
+    ASSERT_EQ(Kubectl("get " + short_name + " -l app=web -o name", &out), 0) << out;
+    EXPECT_THAT(out, HasSubstr(short_name == "lease" ? "/prescient" : "/web")) << short_name;
+    ASSERT_EQ(Kubectl("get " + short_name + " -l app=nothing -o name", &out), 0) << out;
+    EXPECT_EQ(out, "") << short_name;
+  }
+  ASSERT_EQ(Kubectl("describe node", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("Non-terminated Pods"));
 }
 
 TEST_F(KubectlTest, PlainHttpOnRequest) {

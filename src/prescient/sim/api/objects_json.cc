@@ -90,7 +90,8 @@ nlohmann::json DefaultTemplate(const Deployment& d) {
           {"spec",
            {{"containers",
              {{{"name", ContainerName(d)},
-               {"image", d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/" + d.name + ":1"}}}}}}};
+               {"image",
+                d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/" + d.name + ":1"}}}}}}};
 }
 
 nlohmann::json TemplateOf(const Deployment& d, const ReplicaSet& rs) {

@@ -91,7 +91,8 @@ const std::vector<ResourceInfo> kResources = {
      {},
      kAllVerbs,
      {}},
-    {"events.k8s.io", "v1", "events", "event", "Event", true, {"ev"}, {}, kAllVerbs, {}},
+    // Without the shortName "ev" core/v1 has: kubectl warns about an ambiguous short name.
+    {"events.k8s.io", "v1", "events", "event", "Event", true, {}, {}, kAllVerbs, {}},
 };
 
 nlohmann::json Strings(const std::vector<std::string_view>& v) {

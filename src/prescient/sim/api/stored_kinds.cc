@@ -6,6 +6,7 @@
 #include "prescient/sim/api/stored_kinds.h"
 
 #include <cstdio>
+#include <map>
 #include <regex>
 
 #include "prescient/sim/api/objects_json.h"
@@ -175,6 +176,22 @@ Duration Since(const nlohmann::json& t, Timestamp now) {
 }
 
 }  // namespace
+
+std::string KindOfResource(const std::string& resource) {
+  static const std::map<std::string, std::string> kinds = {
+      {"namespaces", "Namespace"},
+      {"nodes", "Node"},
+      {"pods", "Pod"},
+      {"events", "Event"},
+      {"deployments", "Deployment"},
+      {"replicasets", "ReplicaSet"},
+      {"leases", "Lease"},
+      {"priorityclasses", "PriorityClass"},
+      {"horizontalpodautoscalers", "HorizontalPodAutoscaler"},
+      {"poddisruptionbudgets", "PodDisruptionBudget"}};
+  auto it = kinds.find(resource);
+  return it == kinds.end() ? "" : it->second;
+}
 
 bool IsStoredResource(const std::string& resource) {
   return resource == "namespaces" || resource == "leases" || resource == "priorityclasses" ||

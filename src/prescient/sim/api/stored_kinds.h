@@ -16,6 +16,8 @@
 namespace prescient::sim::api {
 
 bool IsStoredResource(const std::string& resource);
+// The Kind of a served resource ("pods" -> "Pod"); "" for one not served.
+std::string KindOfResource(const std::string& resource);
 
 // What a real cluster has from the start: the four namespaces and the two system
 // priority classes. `started`: their creationTimestamp.

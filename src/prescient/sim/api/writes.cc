@@ -132,6 +132,18 @@ WriteResponse BadBody(const Status& s) {
   return StatusResponse(400, "BadRequest", s.message());
 }
 
+// A body of another kind than the URL's is a 400, as the real server's decoding into
+// the URL's type makes it (kubectl never sends one; a hand-made request might).
+Status CheckBodyKind(const std::string& resource, const nlohmann::json& body) {
+  if (!body.is_object() || !body.contains("kind")) return OkStatus();
+  const std::string expected = KindOfResource(resource);
+  if (!body["kind"].is_string() || body["kind"].get<std::string>() != expected) {
+    return InvalidArgumentError("the kind in the body (" + body["kind"].dump() +
+                                ") does not match the URL's (" + expected + ")");
+  }
+  return OkStatus();
+}
+
 // ---- Stored kinds ----
 
 WriteResponse Shape(const WriteRequest& r, int code, const nlohmann::json& core) {
@@ -150,6 +162,9 @@ WriteResponse CreateStored(ObjectStore& store, const WriteRequest& r, nlohmann::
       }
     }
     body = EventsV1ToCoreEvent(body);
+  }
+  if (Status kind = CheckBodyKind(r.resource, body); !kind.ok()) {
+    return StatusResponse(400, "BadRequest", kind.message());
   }
   if (!r.ns.empty() && !store.Get("namespaces", r.ns)) {
     return StatusResponse(404, "NotFound", "namespaces \"" + r.ns + "\" not found",
@@ -619,6 +634,11 @@ WriteResponse Update(LiveCluster& cluster, ObjectStore& store, const WriteReques
     Result<nlohmann::json> parsed = ParseBody(r);
     if (!parsed.ok()) return BadBody(parsed.status());
     doc = std::move(*parsed);
+  }
+  if (r.subresource.empty() && (!patch_type || patch_type == PatchType::kApply)) {
+    if (Status kind = CheckBodyKind(r.resource, doc); !kind.ok()) {
+      return StatusResponse(400, "BadRequest", kind.message());
+    }
   }
   if (!current) {
     // Server-side apply upserts (and so does a PUT of a stored kind, as for most kinds).
