@@ -125,8 +125,8 @@ spec:
   Result<sim::Scenario> s = sim::ParseScenario(yaml, "inline.yaml");
   ASSERT_TRUE(s.ok()) << s.status().message();
   ASSERT_TRUE(sim::LoadScenarioTraces(*s, PRESCIENT_SOURCE_DIR "/testdata/demo").ok());
-  const auto* predictive =
-      dynamic_cast<const scaling::PredictivePolicy*>(MakeScenarioPolicy(*s, s->services[1]).get());
+  const std::unique_ptr<scaling::Policy> policy = MakeScenarioPolicy(*s, s->services[1]);
+  const auto* predictive = dynamic_cast<const scaling::PredictivePolicy*>(policy.get());
   ASSERT_NE(predictive, nullptr);
   EXPECT_EQ(predictive->options().lead, Duration(600));
   EXPECT_FALSE(predictive->options().placeholders);

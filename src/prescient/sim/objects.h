@@ -149,6 +149,12 @@ struct Deployment {
   int pdb_min_available = -1;
   RollingUpdateStrategy rolling_update;
   int revision_history_limit = kDefaultRevisionHistoryLimit;
+  // Created through the API (not by a scenario's service), so the API may delete it;
+  // a deleted one stays in ClusterState (ids are stable) at 0 replicas, unseen.
+  bool from_api = false;
+  bool deleted = false;
+  // spec.selector.matchLabels; empty means {app: name}, the scenario's convention.
+  std::vector<std::pair<std::string, std::string>> selector;
 
   // In creation order. ClusterState::AddDeployment creates the first, UpdateTemplate the
   // others; old ones stay, at 0 replicas, up to revision_history_limit.

@@ -301,7 +301,8 @@ void MetricsExporter::State::Snapshot(const Simulator& sim, const std::vector<in
   }
   deployments.clear();
   for (const Deployment& d : cluster.deployments()) {
-    deployments.push_back({d.name, ReplicaSetName(d), d.replicas, 0, 0});
+    // A deleted deployment keeps its row (rows are indexed by id) but no name: unexported.
+    deployments.push_back({d.deleted ? "" : d.name, ReplicaSetName(d), d.replicas, 0, 0});
   }
   for (const Pod& p : cluster.pods()) {
     DeploymentRow& row = deployments[static_cast<size_t>(p.deployment)];
@@ -390,6 +391,7 @@ void MetricsExporter::State::Render(Writer& w, double speed) const {
   auto per_deployment = [&](std::string_view name, std::string_view help, auto value) {
     w.Family(name, "gauge", help);
     for (const DeploymentRow& d : deployments) {
+      if (d.name.empty()) continue;
       w.Sample(name, L{{"namespace", ns}, {"deployment", d.name}}, value(d));
     }
   };
@@ -421,6 +423,7 @@ void MetricsExporter::State::Render(Writer& w, double speed) const {
   auto per_replicaset = [&](std::string_view name, std::string_view help, auto value) {
     w.Family(name, "gauge", help);
     for (const DeploymentRow& d : deployments) {
+      if (d.name.empty()) continue;
       w.Sample(name, L{{"namespace", ns}, {"replicaset", d.replicaset}}, value(d));
     }
   };
@@ -433,6 +436,7 @@ void MetricsExporter::State::Render(Writer& w, double speed) const {
                  [](const DeploymentRow& d) { return d.ready; });
   w.Family("kube_replicaset_owner", "gauge", "Information about the ReplicaSet's owner.");
   for (const DeploymentRow& d : deployments) {
+    if (d.name.empty()) continue;
     w.Sample("kube_replicaset_owner",
              L{{"namespace", ns},
                {"replicaset", d.replicaset},

@@ -85,8 +85,27 @@ std::string DeploymentUid(const Deployment& deployment) {
   return Uid(4, static_cast<int64_t>(h & 0xffffffffffffull));
 }
 
+nlohmann::json SelectorOf(const Deployment& d) {
+  if (d.selector.empty()) return {{"app", d.name}};
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : d.selector) out[k] = v;
+  return out;
+}
+
+namespace {
+
+std::string SelectorText(const nlohmann::json& match) {
+  std::string out;
+  for (auto it = match.begin(); it != match.end(); ++it) {
+    out += (out.empty() ? "" : ",") + it.key() + "=" + it.value().get<std::string>();
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json DefaultTemplate(const Deployment& d) {
-  return {{"metadata", {{"labels", {{"app", d.name}}}}},
+  return {{"metadata", {{"labels", SelectorOf(d)}}},
           {"spec",
            {{"containers",
              {{{"name", ContainerName(d)},
@@ -362,6 +381,7 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
                Column("Images", 1),       Column("Selector", 1)};
   for (size_t i = 0; i < cluster.deployments().size(); ++i) {
     const Deployment& d = cluster.deployments()[i];
+    if (d.deleted) continue;
     const DeploymentStatus st = cluster.StatusOf(static_cast<DeploymentId>(i));
     const nlohmann::json tmpl = TemplateOf(d, d.current());
     const auto [names, images] = ContainersAndImages(tmpl);
@@ -375,14 +395,14 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
           {"resourceVersion", "1"},
           {"generation", 1},
           {"creationTimestamp", FormatTimestamp(started)},
-          {"labels", {{"app", d.name}}},
+          {"labels", d.from_api ? nlohmann::json::object() : SelectorOf(d)},
           {"annotations", {{"deployment.kubernetes.io/revision", std::to_string(d.revision())}}}}},
         {"spec",
          {{"replicas", d.replicas},
           {"revisionHistoryLimit", d.revision_history_limit},
           {"progressDeadlineSeconds", 600},
           {"strategy", StrategyOf(d)},
-          {"selector", {{"matchLabels", {{"app", d.name}}}}},
+          {"selector", {{"matchLabels", SelectorOf(d)}}},
           {"template", tmpl}}},
         {"status",
          {{"observedGeneration", 1},
@@ -394,7 +414,7 @@ KindView Deployments(const ClusterState& cluster, Timestamp started, Timestamp n
           {"conditions", DeploymentConditions(d, st, started)}}}};
     v.rows.push_back({d.name, std::to_string(st.ready_replicas) + "/" + std::to_string(d.replicas),
                       std::to_string(st.updated_replicas), std::to_string(st.available_replicas),
-                      HumanAge(now - started), names, images, "app=" + d.name});
+                      HumanAge(now - started), names, images, SelectorText(SelectorOf(d))});
     v.items.push_back(std::move(dep));
   }
   return v;
@@ -407,6 +427,7 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
                Column("Images", 1),       Column("Selector", 1)};
   for (size_t i = 0; i < cluster.deployments().size(); ++i) {
     const Deployment& d = cluster.deployments()[i];
+    if (d.deleted) continue;
     for (size_t r = 0; r < d.replica_sets.size(); ++r) {
       const ReplicaSet& rs = d.replica_sets[r];
       const ReplicaSetStatus st =
@@ -427,42 +448,38 @@ KindView ReplicaSets(const ClusterState& cluster, Timestamp started, Timestamp n
           history += (history.empty() ? "" : ",") + std::to_string(h);
         annotations["deployment.kubernetes.io/revision-history"] = history;
       }
-      std::string selector;
-      for (auto it = labels.begin(); it != labels.end(); ++it) {
-        if (it.key() != "app" && it.key() != "pod-template-hash") continue;
-        selector += (selector.empty() ? "" : ",") + it.key() + "=" + it.value().get<std::string>();
-      }
-      v.items.push_back(
-          {{"kind", "ReplicaSet"},
-           {"apiVersion", "apps/v1"},
-           {"metadata",
-            {{"name", rs.name},
-             {"namespace", kNamespace},
-             {"uid", ReplicaSetUid(rs)},
-             {"generation", 1},
-             {"creationTimestamp", FormatTimestamp(created)},
-             {"labels", labels},
-             {"annotations", std::move(annotations)},
-             {"ownerReferences",
-              {{{"apiVersion", "apps/v1"},
-                {"kind", "Deployment"},
-                {"name", d.name},
-                {"uid", DeploymentUid(d)},
-                {"controller", true},
-                {"blockOwnerDeletion", true}}}}}},
-           {"spec",
-            {{"replicas", rs.replicas},
-             {"selector", {{"matchLabels", {{"app", d.name}, {"pod-template-hash", rs.hash}}}}},
-             {"template", tmpl}}},
-           {"status",
-            {{"replicas", st.replicas},
-             {"fullyLabeledReplicas", st.fully_labeled_replicas},
-             {"readyReplicas", st.ready_replicas},
-             {"availableReplicas", st.available_replicas},
-             {"observedGeneration", 1}}}});
+      nlohmann::json match = SelectorOf(d);
+      match["pod-template-hash"] = rs.hash;
+      v.items.push_back({{"kind", "ReplicaSet"},
+                         {"apiVersion", "apps/v1"},
+                         {"metadata",
+                          {{"name", rs.name},
+                           {"namespace", kNamespace},
+                           {"uid", ReplicaSetUid(rs)},
+                           {"generation", 1},
+                           {"creationTimestamp", FormatTimestamp(created)},
+                           {"labels", labels},
+                           {"annotations", std::move(annotations)},
+                           {"ownerReferences",
+                            {{{"apiVersion", "apps/v1"},
+                              {"kind", "Deployment"},
+                              {"name", d.name},
+                              {"uid", DeploymentUid(d)},
+                              {"controller", true},
+                              {"blockOwnerDeletion", true}}}}}},
+                         {"spec",
+                          {{"replicas", rs.replicas},
+                           {"selector", {{"matchLabels", match}}},
+                           {"template", tmpl}}},
+                         {"status",
+                          {{"replicas", st.replicas},
+                           {"fullyLabeledReplicas", st.fully_labeled_replicas},
+                           {"readyReplicas", st.ready_replicas},
+                           {"availableReplicas", st.available_replicas},
+                           {"observedGeneration", 1}}}});
       v.rows.push_back({rs.name, std::to_string(rs.replicas), std::to_string(st.replicas),
                         std::to_string(st.ready_replicas), HumanAge(now - created), names, images,
-                        "app=" + d.name + ",pod-template-hash=" + rs.hash});
+                        SelectorText(match)});
     }
   }
   return v;

@@ -51,6 +51,8 @@ std::string DeploymentUid(const Deployment& deployment);
 // canonical JSON of the template written through the API (nulls stripped, without the
 // pod-template-hash label), so equal templates find the same ReplicaSet.
 nlohmann::json DefaultTemplate(const Deployment& d);
+// spec.selector.matchLabels.
+nlohmann::json SelectorOf(const Deployment& d);
 nlohmann::json TemplateOf(const Deployment& d, const ReplicaSet& rs);
 std::string TemplateKey(const Deployment& d, nlohmann::json tmpl);
 // The single container of the deployment's pods: "app", or "pause" for placeholders.

@@ -6,11 +6,14 @@
 #include "prescient/sim/api/writes.h"
 
 #include <atomic>
+#include <limits>
 #include <optional>
+#include <regex>
 
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/patch.h"
 #include "prescient/sim/api/stored_kinds.h"
+#include "prescient/sim/scenario.h"
 
 namespace prescient::sim::api {
 namespace {
@@ -381,8 +384,100 @@ Status CheckTemplate(const nlohmann::json& tmpl, const nlohmann::json& spec) {
   return OkStatus();
 }
 
+// What the simulator needs of a pod template: summed container requests (`fallback`'s
+// when the template states none, as the scenario's own templates do), the priority of
+// its PriorityClass, and the grace period.
+Result<PodTemplate> PodTemplateOf(const nlohmann::json& tmpl, const ObjectStore& store,
+                                  const PodTemplate& fallback) {
+  PodTemplate pod = fallback;
+  const nlohmann::json spec = tmpl.value("spec", nlohmann::json::object());
+  int cpu = 0;
+  int64_t memory = 0;
+  bool stated = false;
+  for (const nlohmann::json& c : spec.value("containers", nlohmann::json::array())) {
+    if (!c.is_object()) continue;
+    const nlohmann::json requests =
+        c.value("resources", nlohmann::json::object()).value("requests", nlohmann::json::object());
+    if (!requests.is_object()) {
+      return InvalidArgumentError(
+          "spec.template.spec.containers[].resources.requests: must be a map");
+    }
+    auto text = [](const nlohmann::json& v) {
+      return v.is_string() ? v.get<std::string>() : v.is_number() ? v.dump() : std::string("?");
+    };
+    if (requests.contains("cpu")) {
+      Result<int> m = ParseCpuQuantity(text(requests["cpu"]));
+      if (!m.ok()) {
+        return InvalidArgumentError("spec.template.spec.containers[].resources.requests.cpu: " +
+                                    m.status().message());
+      }
+      cpu += *m;
+      stated = true;
+    }
+    if (requests.contains("memory")) {
+      Result<int64_t> b = ParseMemoryQuantity(text(requests["memory"]));
+      if (!b.ok()) {
+        return InvalidArgumentError("spec.template.spec.containers[].resources.requests.memory: " +
+                                    b.status().message());
+      }
+      memory += *b;
+      stated = true;
+    }
+  }
+  if (stated) {
+    pod.cpu_request_millicores = cpu;
+    pod.memory_request_bytes = memory;
+  }
+  if (spec.contains("priorityClassName")) {
+    const nlohmann::json& name = spec["priorityClassName"];
+    std::optional<StoredObject> pc =
+        name.is_string() ? store.Get("priorityclasses", name.get<std::string>()) : std::nullopt;
+    if (!pc) {
+      return InvalidArgumentError("spec.template.spec.priorityClassName: Invalid value: " +
+                                  name.dump() + ": no PriorityClass with this name");
+    }
+    pod.priority = static_cast<int>(pc->object.value("value", int64_t{0}));
+  }
+  if (spec.contains("terminationGracePeriodSeconds")) {
+    const nlohmann::json& g = spec["terminationGracePeriodSeconds"];
+    if (!g.is_number_integer() || g.get<int64_t>() < 0) {
+      return InvalidArgumentError(
+          "spec.template.spec.terminationGracePeriodSeconds: must be a non-negative integer");
+    }
+    pod.termination_grace_seconds = g.get<int64_t>();
+  }
+  return pod;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> DecodeSelector(
+    const nlohmann::json& spec) {
+  const nlohmann::json match =
+      spec.value("selector", nlohmann::json::object()).value("matchLabels", nlohmann::json());
+  if (!match.is_object() || match.empty()) {
+    return InvalidArgumentError("spec.selector: Required value: matchLabels");
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto it = match.begin(); it != match.end(); ++it) {
+    if (!it.value().is_string()) {
+      return InvalidArgumentError("spec.selector.matchLabels: values must be strings");
+    }
+    out.emplace_back(it.key(), it.value().get<std::string>());
+  }
+  return out;
+}
+
+// A fallback that marks "not stated" (requests -1, an impossible priority).
+const PodTemplate kUnstated = [] {
+  PodTemplate t;
+  t.cpu_request_millicores = -1;
+  t.memory_request_bytes = -1;
+  t.priority = std::numeric_limits<int>::min();
+  return t;
+}();
+
 // Checks `updated` against what the simulator allows and returns the change to make.
-Result<std::function<Status(Simulator&)>> DecodeSimulated(const std::string& resource,
+Result<std::function<Status(Simulator&)>> DecodeSimulated(const ObjectStore& store,
+                                                          const std::string& resource,
                                                           const std::string& name,
                                                           const nlohmann::json& current,
                                                           const nlohmann::json& updated) {
@@ -425,17 +520,26 @@ Result<std::function<Status(Simulator&)>> DecodeSimulated(const std::string& res
     const nlohmann::json tmpl = us.value("template", nlohmann::json());
     const bool new_template = tmpl != cs.value("template", nlohmann::json());
     if (new_template) PRESCIENT_RETURN_IF_ERROR(CheckTemplate(tmpl, us));
+    // Requests and priority of the new template; none stated keeps the current ones.
+    PRESCIENT_ASSIGN_OR_RETURN(PodTemplate pod, PodTemplateOf(tmpl, store, kUnstated));
     return std::function<Status(Simulator&)>(
-        [name, n, strategy, tmpl, new_template](Simulator& sim) {
+        [name, n, strategy, tmpl, new_template, pod](Simulator& sim) {
           ClusterState& c = sim.mutable_cluster();
           for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
             Deployment& d = c.deployment(id);
-            if (d.name != name) continue;
+            if (d.name != name || d.deleted) continue;
             d.replicas = n;
             d.rolling_update = strategy;
             // A new template is a rollout: a new ReplicaSet, or the old one it matches.
-            if (new_template)
-              c.UpdateTemplate(id, TemplateKey(d, tmpl), d.current().pod, sim.Now());
+            if (new_template) {
+              PodTemplate next = pod;
+              if (next.cpu_request_millicores < 0) {
+                next.cpu_request_millicores = d.current().pod.cpu_request_millicores;
+                next.memory_request_bytes = d.current().pod.memory_request_bytes;
+              }
+              if (next.priority == kUnstated.priority) next.priority = d.current().pod.priority;
+              c.UpdateTemplate(id, TemplateKey(d, tmpl), next, sim.Now());
+            }
           }
           return OkStatus();
         });
@@ -484,7 +588,7 @@ WriteResponse UpdateSimulated(LiveCluster& cluster, ObjectStore& store, const Wr
                               const StoredObject& current, nlohmann::json updated) {
   const std::string key = ObjectKey(r.ns, r.name);
   Result<std::function<Status(Simulator&)>> change =
-      DecodeSimulated(r.resource, r.name, current.object, updated);
+      DecodeSimulated(store, r.resource, r.name, current.object, updated);
   if (!change.ok()) return FromStatus(change.status(), Qualified(r), r.name);
   // Every spec change is a new generation (what `rollout status` and `wait` watch).
   const nlohmann::json& cm = current.object["metadata"];
@@ -505,6 +609,107 @@ WriteResponse UpdateSimulated(LiveCluster& cluster, ObjectStore& store, const Wr
   std::optional<StoredObject> now = store.Get(r.resource, key);
   if (!now) return NotFound(r);
   return {200, now->object, ""};
+}
+
+// POST of a Deployment (or server-side apply of a missing one): a workload with no
+// traffic of its own, such as the controller's placeholder pause pods.
+WriteResponse CreateDeployment(LiveCluster& cluster, ObjectStore& store, const WriteRequest& r,
+                               nlohmann::json body, Timestamp now) {
+  body = StripNulls(std::move(body));
+  if (!body.contains("metadata") || !body["metadata"].is_object()) {
+    body["metadata"] = nlohmann::json::object();
+  }
+  nlohmann::json& m = body["metadata"];
+  if (!r.name.empty()) m["name"] = r.name;
+  const std::string name =
+      m.value("name", nlohmann::json("")).is_string() ? m.value("name", "") : "";
+  WriteRequest named = r;
+  named.name = name;
+  if (r.ns != kNamespace) {
+    return StatusResponse(403, "Forbidden",
+                          "deployments.apps is forbidden: the simulator runs workloads in "
+                          "namespace default only");
+  }
+  // Pods are named after the deployment, so its name must be a DNS label.
+  static const std::regex kLabel(R"([a-z0-9]([-a-z0-9]*[a-z0-9])?)");
+  if (name.size() > 63 || !std::regex_match(name, kLabel)) {
+    return FromStatus(InvalidArgumentError("metadata.name: Invalid value: \"" + name +
+                                           "\": must be a lowercase RFC 1123 label"),
+                      Qualified(named), name);
+  }
+  if (store.Get("deployments", ObjectKey(r.ns, name))) {
+    return StatusResponse(409, "AlreadyExists", "deployments.apps \"" + name + "\" already exists",
+                          {{"name", name}, {"group", "apps"}, {"kind", "deployments"}});
+  }
+  const nlohmann::json spec = body.value("spec", nlohmann::json::object());
+  auto invalid = [&](const Status& s) { return FromStatus(s, Qualified(named), name); };
+  Result<std::vector<std::pair<std::string, std::string>>> selector = DecodeSelector(spec);
+  if (!selector.ok()) return invalid(selector.status());
+  const nlohmann::json tmpl = spec.value("template", nlohmann::json());
+  if (Status t = CheckTemplate(tmpl, spec); !t.ok()) return invalid(t);
+  Result<std::optional<int>> replicas = DecodeReplicas(body);
+  if (!replicas.ok()) return invalid(replicas.status());
+  Result<RollingUpdateStrategy> strategy = DecodeStrategy(spec);
+  if (!strategy.ok()) return invalid(strategy.status());
+  PodTemplate zero;
+  zero.cpu_request_millicores = 0;
+  zero.memory_request_bytes = 0;
+  Result<PodTemplate> pod = PodTemplateOf(tmpl, store, zero);
+  if (!pod.ok()) return invalid(pod.status());
+  Deployment d;
+  d.name = name;
+  d.replicas = replicas->value_or(1);
+  d.pod = *pod;
+  d.rolling_update = *strategy;
+  d.from_api = true;
+  d.selector = *selector;
+  if (r.dry_run) {
+    body["kind"] = "Deployment";
+    body["apiVersion"] = "apps/v1";
+    return {201, body, ""};
+  }
+  nlohmann::json created = {{"metadata", {{"generation", 1}}}};
+  for (const char* map : {"labels", "annotations"}) {
+    if (m.contains(map) && m[map].is_object()) created["metadata"][map] = m[map];
+  }
+  RecordManager(created, r.field_manager, r.content_type.starts_with("application/apply-patch"),
+                "apps/v1", now);
+  store.SetOverlay("deployments", ObjectKey(r.ns, name), created);
+  const std::string key = TemplateKey(d, tmpl);
+  cluster.Write([&](Simulator& sim) {
+    return sim.mutable_cluster().AddDeployment(std::move(d), sim.Now(), key);
+  });
+  std::optional<StoredObject> now_stored = store.Get("deployments", ObjectKey(r.ns, name));
+  if (!now_stored) return StatusResponse(500, "InternalError", "created deployment not found");
+  return {201, now_stored->object, ""};
+}
+
+// DELETE of a Deployment the API created: its pods go (background propagation) and it
+// disappears at once. The scenario's own deployments stay; scale them to 0 instead.
+WriteResponse DeleteDeployment(LiveCluster& cluster, ObjectStore& store, const WriteRequest& r) {
+  enum class Outcome { kMissing, kScenario, kDeleted };
+  const Outcome outcome = cluster.Write([&](Simulator& sim) {
+    ClusterState& c = sim.mutable_cluster();
+    for (DeploymentId id = 0; id < static_cast<DeploymentId>(c.deployments().size()); ++id) {
+      Deployment& d = c.deployment(id);
+      if (d.name != r.name || d.deleted) continue;
+      if (!d.from_api) return Outcome::kScenario;
+      if (r.dry_run) return Outcome::kDeleted;
+      d.deleted = true;
+      d.replicas = 0;
+      return Outcome::kDeleted;
+    }
+    return Outcome::kMissing;
+  });
+  if (outcome == Outcome::kMissing) return NotFound(r);
+  if (outcome == Outcome::kScenario) {
+    return NotAllowed("deployment \"" + r.name +
+                      "\" belongs to the scenario's service and is not deleted through the API; "
+                      "scale it to 0 instead");
+  }
+  if (!r.dry_run) store.SetOverlay("deployments", ObjectKey(r.ns, r.name), nullptr);
+  return StatusResponse(200, "", "",
+                        {{"name", r.name}, {"group", "apps"}, {"kind", "deployments"}});
 }
 
 // ---- Subresources ----
@@ -650,6 +855,9 @@ WriteResponse Update(LiveCluster& cluster, ObjectStore& store, const WriteReques
       doc["metadata"]["name"] = r.name;
       return CreateStored(store, r, StripNulls(doc), now);
     }
+    if (r.resource == "deployments" && r.subresource.empty() && patch_type == PatchType::kApply) {
+      return CreateDeployment(cluster, store, r, std::move(doc), now);
+    }
     return NotFound(r);
   }
   const bool scale = r.subresource == "scale";
@@ -774,6 +982,14 @@ WriteResponse HandleWrite(LiveCluster& cluster, ObjectStore& store, const WriteR
     if (!r.name.empty() || !r.subresource.empty()) {
       return NotAllowed("the server does not allow this method on the requested resource");
     }
+    if (r.resource == "deployments") {
+      Result<nlohmann::json> body = ParseBody(r);
+      if (!body.ok()) return BadBody(body.status());
+      if (Status kind = CheckBodyKind(r.resource, *body); !kind.ok()) {
+        return StatusResponse(400, "BadRequest", kind.message());
+      }
+      return CreateDeployment(cluster, store, r, std::move(*body), now);
+    }
     if (!stored) {
       return NotAllowed("the simulator creates " + r.resource +
                         " only from its scenario (--scenario); it cannot create them through "
@@ -795,6 +1011,7 @@ WriteResponse HandleWrite(LiveCluster& cluster, ObjectStore& store, const WriteR
     if (!r.subresource.empty()) return NotAllowed("subresources are not deleted");
     if (stored) return DeleteStored(store, r);
     if (r.resource == "pods") return WritePod(cluster, store, r);
+    if (r.resource == "deployments") return DeleteDeployment(cluster, store, r);
     return NotAllowed("the simulator does not delete " + r.resource +
                       " (its scenario declares them); pods can be deleted");
   }
