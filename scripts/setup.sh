@@ -32,15 +32,29 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
-fi
-
 SUDO=""
 if [[ "$(id -u)" -ne 0 ]]; then
   SUDO="sudo"
 fi
-echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The simulator's API must also serve Debian's own (old) kubectl when the machine has a
+# newer one: unpack Debian's kubernetes-client beside it, for the tests only (not
+# installed, so the machine's kubectl stays the one on PATH).
+OLD_KUBECTL_DIR=/var/cache/prescient/kubectl-debian
+if [[ ! -x "$OLD_KUBECTL_DIR/usr/bin/kubectl" ]] && \
+   ! dpkg-query -W -f='${Status}' kubernetes-client 2>/dev/null | grep -q "install ok installed"; then
+  tmp="$(mktemp -d)"
+  if (cd "$tmp" && apt-get download -qq kubernetes-client >/dev/null 2>&1); then
+    $SUDO mkdir -p "$OLD_KUBECTL_DIR"
+    $SUDO dpkg-deb -x "$tmp"/kubernetes-client_*.deb "$OLD_KUBECTL_DIR"
+  else
+    echo "setup: could not fetch Debian's kubernetes-client; its kubectl tests will skip" >&2
+  fi
+  rm -rf "$tmp"
+fi

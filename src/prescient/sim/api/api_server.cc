@@ -653,6 +653,13 @@ void ApiServer::Routes() {
     }
     Send(res, 200, {{"paths", paths}});
   });
+  // Older kubectl (Debian's 1.20) validates against OpenAPI v2, always protobuf. An empty
+  // document parses as one with no definitions, and an unknown kind is not an error to
+  // its validator: apply works, validation is left to this server, as with the v3 stub.
+  s.Get("/openapi/v2", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 200;
+    res.set_content("", "application/octet-stream");
+  });
   s.Get(R"(/openapi/v3/(.+))", [](const httplib::Request& req, httplib::Response& res) {
     const std::string gv = req.matches[1];
     nlohmann::json paths = nlohmann::json::object();

@@ -207,7 +207,7 @@ class KubectlTest : public ::testing::Test {
   // Runs kubectl; returns its exit code, stdout+stderr in *out.
   int Kubectl(const std::string& args, std::string* out) {
     const std::string file = (dir_ / "out").string();
-    const std::string cmd = "kubectl --kubeconfig " + kubeconfig_ + " --cache-dir " +
+    const std::string cmd = kubectl_ + " --kubeconfig " + kubeconfig_ + " --cache-dir " +
                             (dir_ / "cache").string() + " " + args + " >" + file + " 2>&1";
     const int status = std::system(cmd.c_str());
     std::ifstream in(file);
@@ -216,6 +216,7 @@ class KubectlTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::string kubectl_ = "kubectl";
   std::string kubeconfig_;
   std::string url_;  // Where the server listens, e.g. https://127.0.0.1:34567.
   pid_t pid_ = -1;
@@ -709,6 +710,18 @@ spec:
   ASSERT_EQ(Kubectl("rollout status deploy/warm --timeout=60s", &out), 0) << out;
   ASSERT_EQ(Kubectl("get deploy warm -o jsonpath={.status.readyReplicas}", &out), 0) << out;
   EXPECT_EQ(out, "3");
+  // A deleted pod is replaced by its ReplicaSet (nothing else scales this deployment).
+  ASSERT_EQ(Kubectl("get pods -l app=warm -o jsonpath={.items[0].metadata.name}", &out), 0);
+  const std::string victim = out;
+  ASSERT_EQ(Kubectl("delete pod " + victim, &out), 0) << out;  // Waits until it is gone.
+  bool replaced = false;
+  for (int i = 0; i < 40 && !replaced; ++i) {
+    ASSERT_EQ(Kubectl("get pods -l app=warm -o name", &out), 0) << out;
+    replaced =
+        out.find(victim) == std::string::npos && std::count(out.begin(), out.end(), '\n') == 3;
+    if (!replaced) ::usleep(250 * 1000);
+  }
+  EXPECT_TRUE(replaced) << out;
   // Bad specs are refused with the field.
   const std::string bad = (dir_ / "bad.yaml").string();
   std::ofstream(bad) << "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\n"
@@ -722,6 +735,40 @@ spec:
   ASSERT_EQ(Kubectl("delete deploy warm", &out), 0) << out;
   EXPECT_NE(Kubectl("get deploy warm", &out), 0);
   EXPECT_THAT(out, HasSubstr("not found"));
+}
+
+// Debian's own kubectl (1.20: legacy discovery, OpenAPI v2 for apply), which setup
+// unpacks beside a newer one.
+TEST_F(KubectlTest, DebiansOldKubectlWorksToo) {
+  kubectl_ = "/var/cache/prescient/kubectl-debian/usr/bin/kubectl";
+  if (!std::filesystem::exists(kubectl_))
+    GTEST_SKIP() << "no " << kubectl_ << " (scripts/setup.sh)";
+  Start();
+  std::string out;
+  ASSERT_EQ(Kubectl("version --client", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("v1.20"));
+  ASSERT_EQ(Kubectl("get po -o wide", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("Running"));
+  ASSERT_EQ(Kubectl("get all", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("deployment.apps/web"));
+  ASSERT_EQ(Kubectl("describe deploy web", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("NewReplicaSet:"));
+  ASSERT_EQ(Kubectl("get nodes -o jsonpath={.items[0].metadata.name}", &out), 0) << out;
+  const std::string node = out;
+  ASSERT_EQ(Kubectl("cordon " + node, &out), 0) << out;
+  ASSERT_EQ(Kubectl("uncordon " + node, &out), 0) << out;
+  ASSERT_EQ(Kubectl("scale deploy web-placeholder --replicas=2", &out), 0) << out;
+  ASSERT_EQ(Kubectl("rollout restart deploy/web", &out), 0) << out;
+  ASSERT_EQ(Kubectl("rollout status deploy/web --timeout=120s", &out), 0) << out;
+  ASSERT_EQ(Kubectl("rollout undo deploy/web", &out), 0) << out;
+  ASSERT_EQ(Kubectl("wait --for=condition=Available deploy/web --timeout=60s", &out), 0) << out;
+  const std::string lease = (dir_ / "lease.yaml").string();
+  std::ofstream(lease) << "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n"
+                          "  name: old\nspec:\n  holderIdentity: one\n";
+  ASSERT_EQ(Kubectl("apply -f " + lease, &out), 0) << out;
+  ASSERT_EQ(Kubectl("apply --server-side -f " + lease, &out), 0) << out;
+  ASSERT_EQ(Kubectl("get lease old", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("one"));
 }
 
 TEST_F(KubectlTest, PlainHttpOnRequest) {
