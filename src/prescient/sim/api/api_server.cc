@@ -18,6 +18,7 @@
 #include "prescient/sim/api/metrics_exporter.h"
 #include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
+#include "prescient/sim/api/resource_metrics.h"
 #include "prescient/sim/api/resources.h"
 #include "prescient/sim/api/stored_kinds.h"
 #include "prescient/sim/api/writes.h"
@@ -603,6 +604,46 @@ void ApiServer::Stop() {
   if (server_) server_->stop();
 }
 
+// GET of metrics.k8s.io: the list, filtered to a namespace, a name or labels.
+void ApiServer::ServeResourceMetrics(const void* request, void* response,
+                                     const std::string& resource, const std::string& ns,
+                                     const std::string& name) {
+  const auto& req = *static_cast<const httplib::Request*>(request);
+  auto& res = *static_cast<httplib::Response*>(response);
+  if (req.method != "GET") {
+    return SendStatus(res, 405, "MethodNotAllowed", "metrics are read-only");
+  }
+  nlohmann::json list = cluster_.Read([&](const Simulator& sim) {
+    return resource == "pods" ? PodMetricsList(sim) : NodeMetricsList(sim);
+  });
+  const std::string labels = req.get_param_value("labelSelector");
+  nlohmann::json items = nlohmann::json::array();
+  for (nlohmann::json& item : list["items"]) {
+    const nlohmann::json& m = item["metadata"];
+    if (!ns.empty() && m.value("namespace", "") != ns) continue;
+    if (!name.empty() && m.value("name", "") != name) continue;
+    bool ok = true;
+    if (!MatchesLabels(m.value("labels", nlohmann::json::object()), labels, &ok)) {
+      if (!ok) return SendStatus(res, 400, "BadRequest", "unable to parse requirement: " + labels);
+      continue;
+    }
+    items.push_back(std::move(item));
+  }
+  if (!name.empty()) {
+    if (items.empty()) {
+      return SendStatus(res, 404, "NotFound",
+                        resource + ".metrics.k8s.io \"" + name + "\" not found",
+                        {{"name", name}, {"kind", resource}});
+    }
+    nlohmann::json one = items[0];
+    one["kind"] = resource == "pods" ? "PodMetrics" : "NodeMetrics";
+    one["apiVersion"] = "metrics.k8s.io/v1beta1";
+    return Send(res, 200, one);
+  }
+  list["items"] = std::move(items);
+  Send(res, 200, list);
+}
+
 void ApiServer::Routes() {
   httplib::Server& s = *server_;
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -714,6 +755,7 @@ void ApiServer::Routes() {
         return SendStatus(res, 404, "NotFound", "the server could not find the requested resource");
       }
     }
+    if (group == "metrics.k8s.io") return ServeResourceMetrics(&req, &res, resource, ns, name);
     const Timestamp now = cluster_.Read([](const Simulator& sim) { return sim.Now(); });
     if (req.method == "GET" && subresource.empty())
       return ServeResource(*store_, *info, req, res, ns, name, now);

@@ -52,6 +52,9 @@ class ApiServer {
  private:
   void Routes();
   bool Authenticated(const void* request) const;
+  // httplib::Request / Response (kept out of this header).
+  void ServeResourceMetrics(const void* request, void* response, const std::string& resource,
+                            const std::string& ns, const std::string& name);
 
   LiveCluster& cluster_;
   std::unique_ptr<httplib::Server> server_;

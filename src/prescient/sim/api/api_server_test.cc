@@ -520,6 +520,14 @@ TEST_F(KubectlTest, EventsLogsPaginationAndWait) {
   const std::string pod = out;
   ASSERT_EQ(Kubectl("logs " + pod + " --tail=5", &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("requests in the last minute"));
+  // kubectl top reads metrics.k8s.io, as from metrics-server.
+  ASSERT_EQ(Kubectl("top pods -l app=web", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("CPU(cores)"));
+  EXPECT_THAT(out, HasSubstr("web-"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("api-")));
+  ASSERT_EQ(Kubectl("top nodes", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("node-"));
+  EXPECT_THAT(out, HasSubstr("%"));
   // limit/continue: two pages hold different pods, and --chunk-size uses them.
   ASSERT_EQ(Kubectl("get --raw '/api/v1/namespaces/default/pods?limit=1'", &out), 0) << out;
   const nlohmann::json page = nlohmann::json::parse(out);

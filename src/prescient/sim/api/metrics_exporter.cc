@@ -188,6 +188,16 @@ std::string_view EffectName(TaintEffect e) {
 
 }  // namespace
 
+PodUsage UsageOf(const Simulator& sim, const Pod& pod, int service) {
+  const Deployment& d = sim.cluster().deployments()[static_cast<size_t>(pod.deployment)];
+  if (!pod.started_at.has_value()) return {};
+  if (d.placeholder) return {0, kPauseMemoryBytes};
+  const double utilization = pod.Serving() && service >= 0 ? sim.last_tick(service).cpu_utilization
+                                                           : kDefaultIdleCpuFraction;
+  return {pod.spec.cpu_request_millicores / 1000.0 * utilization,
+          static_cast<double>(pod.spec.memory_request_bytes) * (0.3 + 0.5 * utilization)};
+}
+
 struct MetricsExporter::State {
   bool observed = false;
   Timestamp now{};
@@ -269,16 +279,9 @@ void MetricsExporter::State::Snapshot(const Simulator& sim, const std::vector<in
     if (row.running) {
       row.ip = PodIp(p);
       if (p.node != kNoNode) row.host_ip = NodeIp(cluster.node(p.node));
-      const int service = service_of[static_cast<size_t>(p.deployment)];
-      double utilization = 0;
-      if (!d.placeholder) {
-        utilization = p.Serving() && service >= 0 ? sim.last_tick(service).cpu_utilization
-                                                  : kDefaultIdleCpuFraction;
-      }
-      row.cpu_usage_cores = row.cpu_request_cores * utilization;
-      row.memory_working_set_bytes =
-          d.placeholder ? kPauseMemoryBytes
-                        : static_cast<double>(row.memory_request_bytes) * (0.3 + 0.5 * utilization);
+      const PodUsage usage = UsageOf(sim, p, service_of[static_cast<size_t>(p.deployment)]);
+      row.cpu_usage_cores = usage.cpu_cores;
+      row.memory_working_set_bytes = usage.memory_bytes;
     }
     pods.push_back(std::move(row));
   }

@@ -28,6 +28,15 @@ namespace prescient::sim::api {
 
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+// What a pod uses now (the model in metrics_exporter.cc's opening comment), for
+// /metrics and for metrics.k8s.io (`kubectl top`). `service`: the index of the service
+// whose app the pod belongs to, or -1.
+struct PodUsage {
+  double cpu_cores = 0;
+  double memory_bytes = 0;
+};
+PodUsage UsageOf(const Simulator& sim, const Pod& pod, int service);
+
 class MetricsExporter {
  public:
   // `speed`: simulated seconds per wall second (> 0).

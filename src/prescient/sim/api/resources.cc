@@ -93,6 +93,9 @@ const std::vector<ResourceInfo> kResources = {
      {}},
     // Without the shortName "ev" core/v1 has: kubectl warns about an ambiguous short name.
     {"events.k8s.io", "v1", "events", "event", "Event", true, {}, {}, kAllVerbs, {}},
+    // metrics-server's resource metrics, for `kubectl top` (computed, not stored).
+    {"metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, {}, {}, {"get", "list"}, {}},
+    {"metrics.k8s.io", "v1beta1", "nodes", "", "NodeMetrics", false, {}, {}, {"get", "list"}, {}},
 };
 
 nlohmann::json Strings(const std::vector<std::string_view>& v) {
