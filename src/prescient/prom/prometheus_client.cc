@@ -31,9 +31,9 @@ std::string FormEncode(const Params& params) {
   return out;
 }
 
-Status TransportError(httplib::Error error, const std::string& url, Duration timeout,
+Status TransportError(httplib::Error error, const std::string& request, Duration timeout,
                       std::chrono::steady_clock::duration elapsed) {
-  const std::string what = "GET/POST " + url + ": " + httplib::to_string(error);
+  const std::string what = request + ": " + httplib::to_string(error);
   if (error == httplib::Error::ConnectionTimeout ||
       (error == httplib::Error::Read && elapsed >= timeout)) {
     return Status(StatusCode::kDeadlineExceeded,
@@ -68,14 +68,14 @@ Result<QueryData> PrometheusClient::Call(const std::string& path, const Params& 
   size_t query_bytes = 0;
   for (const auto& [name, value] : params) query_bytes += value.size();
 
+  const bool post = query_bytes > options_.post_above_bytes;
   const auto began = std::chrono::steady_clock::now();
   httplib::Result response =
-      query_bytes > options_.post_above_bytes
-          ? client.Post(target, FormEncode(params), "application/x-www-form-urlencoded")
-          : client.Get(target + "?" + FormEncode(params));
+      post ? client.Post(target, FormEncode(params), "application/x-www-form-urlencoded")
+           : client.Get(target + "?" + FormEncode(params));
   if (!response) {
-    return TransportError(response.error(), base_url_ + path, options_.timeout,
-                          std::chrono::steady_clock::now() - began);
+    return TransportError(response.error(), (post ? "POST " : "GET ") + base_url_ + path,
+                          options_.timeout, std::chrono::steady_clock::now() - began);
   }
   return DecodeResponse(response->status, response->body);
 }

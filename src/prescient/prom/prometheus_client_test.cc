@@ -5,9 +5,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "prescient/prom/api_response.h"
 #include "prescient/prom/range_plan.h"
@@ -226,6 +229,27 @@ TEST(PrometheusClientTest, BadArgumentsFailBeforeAnyRequest) {
   auto range = client.QueryRange("up", At(600), At(0), Duration(60));
   EXPECT_EQ(range.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(range.status().message(), HasSubstr("prometheus: query \"up\": end "));
+}
+
+// A server that accepts and then does not answer in time: DeadlineExceeded, retryable.
+TEST(PrometheusClientTest, ASlowServerIsDeadlineExceeded) {
+  httplib::Server server;
+  server.Get("/api/v1/query", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    res.set_content(R"({"status":"success","data":{"resultType":"scalar","result":[1,"1"]}})",
+                    "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread thread([&] { server.listen_after_bind(); });
+  PrometheusClient client("http://127.0.0.1:" + std::to_string(port), {.timeout = Duration(1)});
+  auto value = client.QueryInstant("1", At(0));
+  server.stop();
+  thread.join();
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.status().code(), StatusCode::kDeadlineExceeded) << value.status().ToString();
+  EXPECT_THAT(value.status().message(), HasSubstr("prometheus: query \"1\": GET http://"));
+  EXPECT_TRUE(value.status().IsRetryable());
 }
 
 }  // namespace
