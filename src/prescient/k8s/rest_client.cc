@@ -257,6 +257,9 @@ Result<nlohmann::json> RestClient::List(const std::string& path, const std::stri
     PRESCIENT_ASSIGN_OR_RETURN(nlohmann::json got, Get(p));
     if (!got.is_object() || (got.contains("items") && !got["items"].is_array()))
       return InvalidArgumentError("GET " + p + ": not a list");
+    next.clear();  // Read before `got` moves into `all`.
+    if (got.contains("metadata") && got["metadata"].is_object())
+      next = got["metadata"].value("continue", "");
     nlohmann::json items =
         got.contains("items") ? std::move(got["items"]) : nlohmann::json::array();
     if (page == 0) {
@@ -265,9 +268,6 @@ Result<nlohmann::json> RestClient::List(const std::string& path, const std::stri
     } else {
       for (auto& item : items) all["items"].push_back(std::move(item));
     }
-    next.clear();
-    if (got.contains("metadata") && got["metadata"].is_object())
-      next = got["metadata"].value("continue", "");
     if (next.empty()) {
       if (all.contains("metadata") && all["metadata"].is_object()) {
         all["metadata"].erase("continue");
