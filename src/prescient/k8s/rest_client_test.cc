@@ -63,12 +63,22 @@ TEST(BackoffTest, FullJitterUnderAnExponentialCap) {
 class FlakyServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    server_.Get("/watch", [](const httplib::Request& req, httplib::Response& res) {
+      EXPECT_EQ(req.get_param_value("watch"), "true");
+      EXPECT_EQ(req.get_param_value("resourceVersion"), "7");
+      res.set_content(
+          "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Pod\"}}\n\n"
+          "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
+          "\"reason\":\"Expired\",\"message\":\"too old resource version: 7 (9)\"}}\n",
+          "application/json");
+    });
     server_.Get(".*", [this](const httplib::Request&, httplib::Response& res) {
       const size_t i = calls_++;
       res.status = i < script_.size() ? script_[i] : 200;
       res.set_content(res.status == 200 ? R"({"ok":true})"
                                         : R"({"kind":"Status","reason":"X","message":"scripted"})",
                       "application/json");
+      if (!retry_after_.empty()) res.set_header("Retry-After", retry_after_);
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -91,6 +101,7 @@ class FlakyServerTest : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
   std::vector<int> script_;
+  std::string retry_after_;
   std::atomic<size_t> calls_{0};
   std::vector<std::chrono::milliseconds> sleeps_;
 };
@@ -131,6 +142,28 @@ TEST_F(FlakyServerTest, ConnectionRefusedIsUnavailable) {
   Result<json> r = RestClient::Create(c, o).value()->Get("/x");
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_THAT(r.status().message(), HasSubstr("GET /x"));
+}
+
+TEST_F(FlakyServerTest, HonoursRetryAfter) {
+  script_ = {429};
+  retry_after_ = "2";
+  ASSERT_TRUE(Client()->Get("/x").ok());
+  EXPECT_EQ(sleeps_, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(2)}));
+}
+
+TEST_F(FlakyServerTest, WatchErrorEventIsItsStatus) {
+  int events = 0;
+  Status s = Client()->Watch(
+      "/watch", "7",
+      [&](const json& e) {
+        EXPECT_EQ(e["type"], "ADDED");
+        ++events;
+        return true;
+      },
+      std::chrono::seconds(5));
+  EXPECT_EQ(events, 1);
+  EXPECT_EQ(s.code(), StatusCode::kOutOfRange);
+  EXPECT_THAT(s.message(), HasSubstr("WATCH /watch: 410 Expired: too old resource version"));
 }
 
 // The simulator's API server, started once for all SimApiTest tests.
@@ -229,13 +262,21 @@ TEST_F(SimApiTest, ListFollowsContinuePages) {
 
 TEST_F(SimApiTest, MergePatchOnTheScaleSubresource) {
   auto client = Client(Config());
-  const std::string scale = "/apis/apps/v1/namespaces/default/deployments/web-placeholder/scale";
-  Result<json> patched = client->Patch(scale, kMergePatch, {{"spec", {{"replicas", 3}}}});
+  const std::string deployment = "/apis/apps/v1/namespaces/default/deployments/web-placeholder";
+  Result<json> before = client->Get(deployment);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  const int replicas = (*before)["spec"]["replicas"].get<int>() + 2;
+  Result<json> patched =
+      client->Patch(deployment + "/scale", kMergePatch, {{"spec", {{"replicas", replicas}}}});
   ASSERT_TRUE(patched.ok()) << patched.status().ToString();
-  EXPECT_EQ((*patched)["spec"]["replicas"], 3);
-  Result<json> deploy = client->Get("/apis/apps/v1/namespaces/default/deployments/web-placeholder");
-  ASSERT_TRUE(deploy.ok()) << deploy.status().ToString();
-  EXPECT_EQ((*deploy)["spec"]["replicas"], 3);
+  EXPECT_EQ((*patched)["kind"], "Scale");
+  EXPECT_EQ((*patched)["spec"]["replicas"], replicas);
+  // The simulator's predictive policy owns the placeholder and may set it back at once,
+  // so the write shows in the generation rather than in a later read of spec.replicas.
+  Result<json> after = client->Get(deployment);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_GT((*after)["metadata"]["generation"].get<int64_t>(),
+            (*before)["metadata"]["generation"].get<int64_t>());
 }
 
 TEST_F(SimApiTest, StalePutConflictsAndUpdateRereads) {
@@ -348,6 +389,39 @@ TEST_F(SimApiTest, BadTokenIsUnauthenticated) {
   EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
   EXPECT_THAT(r.status().message(),
               HasSubstr("GET /api/v1/namespaces/default/pods: 401 Unauthorized"));
+}
+
+// Stands for an exec plugin whose first credential has expired.
+class RotatingSource : public CredentialSource {
+ public:
+  explicit RotatingSource(Credentials good) : good_(std::move(good)) {}
+  Result<Credentials> Get() override {
+    ++gets;
+    if (invalidated == 0) return Credentials{.token = "expired"};
+    return good_;
+  }
+  void Invalidate() override { ++invalidated; }
+  int gets = 0, invalidated = 0;
+
+ private:
+  Credentials good_;
+};
+
+TEST_F(SimApiTest, CredentialsAreFetchedAgainAfter401) {
+  const RestConfig token = Config();
+  const RestConfig cert = Config("prescient-sim-cert");
+  for (const Credentials& good :
+       {Credentials{.token = token.token}, Credentials{.client_cert_pem = cert.client_cert_pem,
+                                           .client_key_pem = cert.client_key_pem}}) {
+    RestConfig c = token;
+    c.token.clear();
+    auto source = std::make_shared<RotatingSource>(good);
+    c.credentials = source;
+    Result<json> pods = Client(c)->Get("/api/v1/namespaces/default/pods");
+    ASSERT_TRUE(pods.ok()) << pods.status().ToString();
+    EXPECT_EQ(source->invalidated, 1);
+    EXPECT_EQ(source->gets, 2);
+  }
 }
 
 TEST_F(SimApiTest, BadPemIsInvalidArgument) {
