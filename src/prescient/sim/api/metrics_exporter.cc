@@ -188,6 +188,14 @@ std::string_view EffectName(TaintEffect e) {
 
 }  // namespace
 
+std::vector<int> ServiceOfDeployments(const Simulator& sim) {
+  std::vector<int> out(sim.cluster().deployments().size(), -1);
+  for (int i = 0; i < sim.service_count(); ++i) {
+    out[static_cast<size_t>(sim.view(i).deployment)] = i;
+  }
+  return out;
+}
+
 PodUsage UsageOf(const Simulator& sim, const Pod& pod, int service) {
   const Deployment& d = sim.cluster().deployments()[static_cast<size_t>(pod.deployment)];
   if (!pod.started_at.has_value()) return {};
@@ -231,11 +239,7 @@ MetricsExporter::~MetricsExporter() = default;
 void MetricsExporter::Observe(const Simulator& sim) {
   std::lock_guard<std::mutex> lock(mu_);
   State& s = *state_;
-  const ClusterState& cluster = sim.cluster();
-  std::vector<int> service_of(cluster.deployments().size(), -1);
-  for (int i = 0; i < sim.service_count(); ++i) {
-    service_of[static_cast<size_t>(sim.view(i).deployment)] = i;
-  }
+  const std::vector<int> service_of = ServiceOfDeployments(sim);
   const double wall_s = s.observed ? Seconds(sim.Now()) - Seconds(s.now) : 0;
   s.Snapshot(sim, service_of);
   if (!s.observed) {

@@ -36,6 +36,8 @@ struct PodUsage {
   double memory_bytes = 0;
 };
 PodUsage UsageOf(const Simulator& sim, const Pod& pod, int service);
+// Per deployment id, the index of the service whose app it is, or -1.
+std::vector<int> ServiceOfDeployments(const Simulator& sim);
 
 class MetricsExporter {
  public:

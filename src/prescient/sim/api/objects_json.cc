@@ -20,20 +20,19 @@ std::string Uid(int kind, int64_t id) {
   return buf;
 }
 
+// A uid from an object's name (FNV-1a): stable while an object of that name lives.
+std::string NameUid(int kind, const std::string& name) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return Uid(kind, static_cast<int64_t>(h & 0xffffffffffffull));
+}
+
 std::string Quantity(int millicores) {
   return millicores % 1000 == 0 ? std::to_string(millicores / 1000)
                                 : std::to_string(millicores) + "m";
 }
 
 std::string Bytes(int64_t bytes) { return std::to_string(bytes / 1024) + "Ki"; }
-
-nlohmann::json Column(std::string_view name, int priority = 0, std::string_view format = "") {
-  return {{"name", name},
-          {"type", "string"},
-          {"format", format},
-          {"description", ""},
-          {"priority", priority}};
-}
 
 std::string PodIp(int64_t uid) {
   return "10.244." + std::to_string((uid / 250) % 250) + "." + std::to_string(uid % 250 + 2);
@@ -71,19 +70,19 @@ nlohmann::json DeploymentConditions(const Deployment& d, const DeploymentStatus&
 
 }  // namespace
 
+nlohmann::json Column(std::string_view name, int priority, std::string_view format) {
+  return {{"name", name},
+          {"type", "string"},
+          {"format", format},
+          {"description", ""},
+          {"priority", priority}};
+}
+
 std::string ReplicaSetName(const Deployment& deployment) { return deployment.current().name; }
 
-std::string ReplicaSetUid(const ReplicaSet& rs) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a of the name: stable while the RS lives.
-  for (char c : rs.name) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
-  return Uid(5, static_cast<int64_t>(h & 0xffffffffffffull));
-}
+std::string ReplicaSetUid(const ReplicaSet& rs) { return NameUid(5, rs.name); }
 
-std::string DeploymentUid(const Deployment& deployment) {
-  uint64_t h = 1469598103934665603ull;
-  for (char c : deployment.name) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
-  return Uid(4, static_cast<int64_t>(h & 0xffffffffffffull));
-}
+std::string DeploymentUid(const Deployment& deployment) { return NameUid(4, deployment.name); }
 
 nlohmann::json SelectorOf(const Deployment& d) {
   if (d.selector.empty()) return {{"app", d.name}};

@@ -26,6 +26,9 @@ struct KindView {
   nlohmann::json rows = nlohmann::json::array();  // One cells array per item.
 };
 
+// A Table column definition as kubectl reads it (priority 1: only with -o wide).
+nlohmann::json Column(std::string_view name, int priority = 0, std::string_view format = "");
+
 // `started`: when the cluster (and its namespaces and deployments) came to be.
 KindView Namespaces(Timestamp started, Timestamp now);
 KindView Nodes(const ClusterState& cluster, Timestamp now);

@@ -20,18 +20,10 @@ std::string KiB(double bytes) {
   return std::to_string(static_cast<int64_t>(std::llround(bytes / 1024))) + "Ki";
 }
 
-std::vector<int> ServiceOf(const Simulator& sim) {
-  std::vector<int> out(sim.cluster().deployments().size(), -1);
-  for (int i = 0; i < sim.service_count(); ++i) {
-    out[static_cast<size_t>(sim.view(i).deployment)] = i;
-  }
-  return out;
-}
-
 }  // namespace
 
 nlohmann::json PodMetricsList(const Simulator& sim) {
-  const std::vector<int> service_of = ServiceOf(sim);
+  const std::vector<int> service_of = ServiceOfDeployments(sim);
   const std::string at = FormatTimestamp(sim.Now());
   nlohmann::json items = nlohmann::json::array();
   for (const Pod& p : sim.cluster().pods()) {
@@ -57,7 +49,7 @@ nlohmann::json PodMetricsList(const Simulator& sim) {
 }
 
 nlohmann::json NodeMetricsList(const Simulator& sim) {
-  const std::vector<int> service_of = ServiceOf(sim);
+  const std::vector<int> service_of = ServiceOfDeployments(sim);
   std::map<NodeId, PodUsage> per_node;
   for (const Pod& p : sim.cluster().pods()) {
     if (p.node == kNoNode || !p.started_at.has_value()) continue;

@@ -14,14 +14,6 @@
 namespace prescient::sim::api {
 namespace {
 
-nlohmann::json Column(std::string_view name, int priority = 0, std::string_view format = "") {
-  return {{"name", name},
-          {"type", "string"},
-          {"format", format},
-          {"description", ""},
-          {"priority", priority}};
-}
-
 bool IsDnsSubdomain(const std::string& s) {
   static const std::regex re(R"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)");
   return s.size() <= 253 && std::regex_match(s, re);
