@@ -5,8 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -17,6 +15,7 @@
 #include "prescient/k8s/api_error.h"
 #include "prescient/k8s/kube_config.h"
 #include "prescient/sim/api/tls.h"
+#include "prescient/testing/child_process.h"
 
 namespace prescient::k8s {
 namespace {
@@ -172,48 +171,24 @@ class SimApiTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                      ("prescient_k8s_test_" + std::to_string(::getpid())));
-    std::filesystem::create_directories(*dir_);
-    kubeconfig_ = new std::string((*dir_ / "kubeconfig").string());
-    std::vector<std::string> args = {std::string(PRESCIENT_BINARY_DIR) + "/src/prescient/prescient",
-                                     "sim",
-                                     "serve",
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--speed",
-                                     "120",
-                                     "--kubeconfig-out",
-                                     *kubeconfig_};
-    int fds[2];
-    if (::pipe(fds) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
+    Result<testing::SimServe> s = testing::StartSimServe(*dir_, {"--speed", "120"});
+    if (!s.ok()) {
+      error_ = new std::string(s.status().ToString());
+      return;
     }
-    ::close(fds[1]);
-    FILE* out = ::fdopen(fds[0], "r");
-    std::array<char, 256> line{};
-    const bool got = std::fgets(line.data(), line.size(), out) != nullptr;
-    std::fclose(out);
-    started_ = got && std::string(line.data()).find("listening on https://127.0.0.1:") !=
-                          std::string::npos;
+    kubeconfig_ = new std::string(s->kubeconfig);
+    server_ = new testing::SimServe(std::move(s).value());
   }
   static void TearDownTestSuite() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
+    delete server_;
     std::filesystem::remove_all(*dir_);
     delete dir_;
     delete kubeconfig_;
+    delete error_;
   }
-  void SetUp() override { ASSERT_TRUE(started_) << "prescient sim serve did not start"; }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr) << "prescient sim serve did not start: " << *error_;
+  }
 
   static RestConfig Config(const std::string& context = "prescient-sim") {
     Result<RestConfig> c = LoadKubeConfig({.files = {*kubeconfig_}, .context = context});
@@ -231,8 +206,8 @@ class SimApiTest : public ::testing::Test {
 
   static inline std::filesystem::path* dir_ = nullptr;
   static inline std::string* kubeconfig_ = nullptr;
-  static inline pid_t pid_ = -1;
-  static inline bool started_ = false;
+  static inline testing::SimServe* server_ = nullptr;
+  static inline std::string* error_ = nullptr;
 };
 
 TEST_F(SimApiTest, TokenAndClientCertificateContextsBothWork) {

@@ -3,15 +3,8 @@
 // backfilled with `promtool tsdb create-blocks-from openmetrics`, and each test starts
 // Prometheus on a free loopback port over that data directory. The history ends an hour
 // ago (never in the head block) and the retention is 100y so the backfill is not deleted.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -20,20 +13,20 @@
 #include <filesystem>
 #include <fstream>
 #include <numbers>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "prescient/prom/prometheus_client.h"
+#include "prescient/testing/child_process.h"
 
 namespace prescient::prom {
 namespace {
 
 using ::testing::HasSubstr;
 
-constexpr const char* kPrometheus = "/usr/bin/prometheus";
-constexpr const char* kPromtool = "/usr/bin/promtool";
 constexpr int64_t kPoints = 3 * 24 * 60;  // Three days of minutes.
 constexpr int64_t kGapFrom = 2000;        // Gauge points [kGapFrom, kGapTo) are not written.
 constexpr int64_t kGapTo = 2020;
@@ -41,22 +34,6 @@ constexpr double kCounterRate = 10;  // http_requests_total grows 600 a minute.
 const Duration kMinute(60);
 
 const char* const kWeb = "app_requests_per_second{service=\"web\"}";
-
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -67,7 +44,7 @@ class PrometheusIntegrationTest : public ::testing::Test {
  protected:
   // Written once: the history, its expected values and the backfilled data directory.
   static void SetUpTestSuite() {
-    if (!std::filesystem::exists(kPrometheus) || !std::filesystem::exists(kPromtool)) return;
+    if (!std::filesystem::exists(testing::kPromtoolBinary)) return;
     dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                      ("prescient_prom_" + std::to_string(::getpid())));
     std::filesystem::remove_all(*dir_);
@@ -105,7 +82,8 @@ class PrometheusIntegrationTest : public ::testing::Test {
     std::ofstream(*dir_ / "history.om") << om.str();
     std::ofstream(*dir_ / "prometheus.yml") << "global: {scrape_interval: 15s}\n";
 
-    const std::string cmd = std::string(kPromtool) + " tsdb create-blocks-from openmetrics " +
+    const std::string cmd = std::string(testing::kPromtoolBinary) +
+                            " tsdb create-blocks-from openmetrics " +
                             (*dir_ / "history.om").string() + " " + (*dir_ / "data").string() +
                             " >" + (*dir_ / "promtool.log").string() + " 2>&1";
     backfill_ok_ = std::system(cmd.c_str()) == 0;
@@ -120,63 +98,14 @@ class PrometheusIntegrationTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    if (!std::filesystem::exists(kPrometheus) || !std::filesystem::exists(kPromtool)) {
-      GTEST_FAIL() << kPrometheus << " or " << kPromtool
-                   << " is missing: run scripts/setup.sh (Debian package prometheus)";
-    }
     ASSERT_TRUE(backfill_ok_) << "promtool failed:\n" << ReadFile(*dir_ / "promtool.log");
-    const int port = FreePort();
-    ASSERT_GT(port, 0);
-    url_ = "http://127.0.0.1:" + std::to_string(port);
-    std::vector<std::string> args = {kPrometheus,
-                                     "--config.file=" + (*dir_ / "prometheus.yml").string(),
-                                     "--storage.tsdb.path=" + (*dir_ / "data").string(),
-                                     "--storage.tsdb.retention.time=100y",
-                                     "--web.listen-address=127.0.0.1:" + std::to_string(port),
-                                     "--log.level=warn"};
-    const std::string log = (*dir_ / "prometheus.log").string();
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      std::FILE* out = std::freopen(log.c_str(), "w", stdout);
-      if (out != nullptr) ::dup2(STDOUT_FILENO, STDERR_FILENO);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    httplib::Client probe(url_);
-    probe.set_connection_timeout(1);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        GTEST_FAIL() << "prometheus exited:\n" << ReadFile(log);
-      }
-      if (auto r = probe.Get("/-/ready"); r && r->status == 200) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    GTEST_FAIL() << "prometheus not ready after 20 s:\n" << ReadFile(log);
+    Result<testing::Prometheus> p = testing::StartPrometheus(*dir_);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    url_ = p->url;
+    prometheus_.emplace(std::move(p).value());
   }
 
-  void TearDown() override { Stop(); }
-
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
+  void Stop() { prometheus_.reset(); }
 
   static Timestamp TimeOf(int64_t i) { return start_ + kMinute * i; }
   static Timestamp Last() { return TimeOf(kPoints - 1); }
@@ -187,7 +116,7 @@ class PrometheusIntegrationTest : public ::testing::Test {
   static inline std::vector<double>* expected_ = nullptr;
   static inline bool backfill_ok_ = false;
   std::string url_;
-  pid_t pid_ = -1;
+  std::optional<testing::Prometheus> prometheus_;
 };
 
 TEST_F(PrometheusIntegrationTest, ThreeDaysAtOneMinuteComeBackExactlyAcrossChunks) {

@@ -15,12 +15,14 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "prescient/sim/api/object_store.h"
 #include "prescient/sim/api/objects_json.h"
 #include "prescient/sim/api/resources.h"
+#include "prescient/testing/child_process.h"
 
 namespace prescient::sim::api {
 namespace {
@@ -159,47 +161,22 @@ class KubectlTest : public ::testing::Test {
 
   // Starts the server (HTTPS unless `http`) and waits for the line saying where it listens.
   void Start(bool http = false) {
-    std::vector<std::string> args = {std::string(PRESCIENT_BINARY_DIR) + "/src/prescient/prescient",
-                                     "sim",
-                                     "serve",
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--speed",
-                                     "120",
-                                     "--kubeconfig-out",
-                                     kubeconfig_};
-    if (http) args.push_back("--insecure-http");
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    FILE* out = ::fdopen(fds[0], "r");
-    std::array<char, 256> line{};
-    ASSERT_NE(std::fgets(line.data(), line.size(), out), nullptr);
-    std::fclose(out);
-    const std::string listening(line.data());
-    ASSERT_THAT(listening, HasSubstr(http ? "listening on http://127.0.0.1:"
-                                          : "listening on https://127.0.0.1:"));
-    url_ = listening.substr(listening.find("http"));
-    while (!url_.empty() && std::isspace(static_cast<unsigned char>(url_.back()))) url_.pop_back();
+    std::vector<std::string> extra = {"--speed", "120"};
+    if (http) extra.push_back("--insecure-http");
+    Result<testing::SimServe> s = testing::StartSimServe(dir_, extra);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    ASSERT_THAT(s->url, HasSubstr(http ? "http://127.0.0.1:" : "https://127.0.0.1:"));
+    ASSERT_EQ(s->kubeconfig, kubeconfig_);
+    url_ = s->url;
+    server_.emplace(std::move(s).value());
   }
 
   void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status)) << "the server should exit cleanly on SIGTERM";
+    if (server_.has_value()) {
+      const std::optional<int> status = server_->process.Stop();
+      EXPECT_TRUE(status.has_value() && WIFEXITED(*status))
+          << "the server should exit cleanly on SIGTERM";
+      server_.reset();
     }
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
@@ -219,7 +196,7 @@ class KubectlTest : public ::testing::Test {
   std::string kubectl_ = "kubectl";
   std::string kubeconfig_;
   std::string url_;  // Where the server listens, e.g. https://127.0.0.1:34567.
-  pid_t pid_ = -1;
+  std::optional<testing::SimServe> server_;
 };
 
 TEST_F(KubectlTest, GetShowsTheLiveClusterWithTheUsualColumns) {
