@@ -156,4 +156,37 @@ ForecastAccuracy PredictivePolicy::Accuracy(const Series& actual) const {
   return acc;
 }
 
+PredictivePolicy::ForecastView PredictivePolicy::Latest() const {
+  if (made_.empty()) return {};
+  const Made& m = made_.back();
+  return {m.start, options_.bucket, m.mean, m.upper, plan_};
+}
+
+std::vector<double> PredictivePolicy::ScoreFinished(const Series& actual) {
+  std::vector<double> scores;
+  while (scored_ < made_.size()) {
+    const Made& m = made_[scored_];
+    const Timestamp end = m.start + options_.bucket * static_cast<int64_t>(m.mean.size());
+    if (end > actual.end()) break;  // Not over yet; later forecasts end later still.
+    std::vector<double> a, f;
+    for (size_t i = 0; i < m.mean.size(); ++i) {
+      const double real = BucketValue(actual, m.start + options_.bucket * static_cast<int64_t>(i),
+                                      options_.bucket, options_.peak);
+      if (std::isnan(real)) continue;
+      a.push_back(real);
+      f.push_back(m.mean[i]);
+    }
+    ++scored_;
+    if (a.empty()) continue;  // Nothing to score it on (a gap in the metrics).
+    const double mape = forecast::Mape(a, f);
+    if (std::isfinite(mape)) scores.push_back(std::max(0.0, 100 - mape));
+  }
+  return scores;
+}
+
+void PredictivePolicy::Reselect() {
+  calibration_.reset();
+  have_forecast_ = false;  // Forecast again at the next tick.
+}
+
 }  // namespace prescient::scaling

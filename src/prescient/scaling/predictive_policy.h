@@ -45,6 +45,27 @@ class PredictivePolicy final : public ScheduledPolicy {
   double ExpectedUpper() const override { return current_upper_; }
   ForecastAccuracy Accuracy(const Series& actual) const override;
 
+  // The latest forecast, per bucket from `start`: mean, upper bound at `level`, and the
+  // pods planned for it. Empty before the first forecast.
+  struct ForecastView {
+    Timestamp start{};
+    Duration bucket{};
+    std::vector<double> mean;
+    std::vector<double> upper;
+    std::vector<int> pods;
+  };
+  ForecastView Latest() const;
+  size_t forecasts_made() const { return made_.size(); }
+  // Pods planned for the minute starting at t; nullopt outside the latest forecast.
+  std::optional<int> Planned(Timestamp t) const { return PlannedAt(t); }
+  // Scores every forecast whose buckets have all passed within `actual` and that was not
+  // scored before: 100 - MAPE of its bucket means against what happened, at least 0 (an
+  // "evaluation" of MISSION.md section 8). Returns the new scores, oldest first.
+  std::vector<double> ScoreFinished(const Series& actual);
+  // The next refresh re-selects the model and re-calibrates its intervals (a retrain),
+  // and happens at the next tick.
+  void Reselect();
+
  protected:
   Status Refresh(ScalingTarget& target) override;
   std::optional<int> PlannedAt(Timestamp t) const override;
@@ -60,6 +81,7 @@ class PredictivePolicy final : public ScheduledPolicy {
 
   PredictiveOptions options_;
   std::vector<Made> made_;  // Every forecast, for accuracy.
+  size_t scored_ = 0;       // made_[0, scored_) have been through ScoreFinished.
   std::vector<int> plan_;   // Pods per bucket of the latest forecast.
   Timestamp next_refresh_{};
   std::optional<forecast::Calibration> calibration_;
