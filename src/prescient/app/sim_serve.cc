@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "prescient/app/host_port.h"
 #include "prescient/app/scenario_build.h"
 #include "prescient/sim/api/api_server.h"
 #include "prescient/sim/api/live_cluster.h"
@@ -53,19 +54,9 @@ Status WriteKubeconfig(const std::string& path, const std::string& server,
 Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
   if (!(o.speed > 0) || !std::isfinite(o.speed))
     return InvalidArgumentError("--speed: must be a number > 0");
-  const size_t colon = o.listen.rfind(':');
-  int port = -1;
-  if (colon != std::string::npos) {
-    try {
-      port = std::stoi(o.listen.substr(colon + 1));
-    } catch (...) {
-      port = -1;
-    }
-  }
-  if (colon == std::string::npos || port < 0 || port > 65535) {
-    return InvalidArgumentError("--listen: '" + o.listen + "' is not HOST:PORT");
-  }
-  const std::string host = o.listen.substr(0, colon);
+  PRESCIENT_ASSIGN_OR_RETURN(const HostPort listen, ParseHostPort(o.listen, "--listen"));
+  const std::string& host = listen.host;
+  const int port = listen.port;
 
   PRESCIENT_ASSIGN_OR_RETURN(sim::Scenario scenario, sim::ParseScenarioFile(o.scenario));
   if (!o.trace.empty()) {
