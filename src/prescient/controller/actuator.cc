@@ -39,11 +39,12 @@ Status Actuator::Apply(const Change& change, const std::function<Status()>& appl
     return s;
   }
   const Status applied = apply();
+  // Recorded before it is printed: a printed change is always in the log.
+  const Status recorded = applied.ok() ? complete(storage::AuditState::kApplied, "")
+                                       : complete(storage::AuditState::kFailed, applied.message());
   out_ << FormatTimestamp(now) << (applied.ok() ? " applied " : " failed ") << what << " ("
        << change.reason << ")" << (applied.ok() ? "" : ": " + applied.message()) << "\n"
        << std::flush;
-  const Status recorded = applied.ok() ? complete(storage::AuditState::kApplied, "")
-                                       : complete(storage::AuditState::kFailed, applied.message());
   return applied.ok() ? recorded : applied;
 }
 
