@@ -49,6 +49,7 @@ class KubeTarget final : public scaling::ScalingTarget {
   const Series& last_history() const { return history_; }
   const Status& history_status() const { return history_status_; }
   int placeholder_replicas() const { return placeholder_replicas_; }
+  k8s::RestClient& kube() const { return kube_; }
   // Why the plan wants what it wants; called when a change is made (see PolicyRunner).
   void set_explain(std::function<std::string()> explain) { explain_ = std::move(explain); }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "prescient/controller/lead_time.h"
+
 namespace prescient::controller {
 
 scaling::PredictiveOptions PredictiveOptionsFor(const PolicySpec& spec, Duration lead) {
@@ -94,6 +96,18 @@ Status PolicyRunner::Tick() {
     Report("kubernetes", synced);
     Export();
     return synced;
+  }
+  if (!spec_.lead_time.has_value() && policy_->forecasts_made() == 0) {
+    // Until the first forecast, the default lead time is measured on the cluster.
+    Result<std::optional<Duration>> measured =
+        MeasureLeadTime(target_->kube(), spec_.ns, spec_.target);
+    if (measured.ok() && measured->has_value() && **measured != lead_) {
+      lead_ = std::min(**measured, spec_.horizon);
+      policy_ = std::make_unique<scaling::PredictivePolicy>(PredictiveOptionsFor(spec_, lead_));
+      log_ << FormatTimestamp(clock_.Now()) << " policy " << key() << ": lead time "
+           << FormatDuration(lead_) << " (measured pod start-up + node provisioning)\n"
+           << std::flush;
+    }
   }
   Status first = OkStatus();
   if (!target_->metrics_fresh()) {
