@@ -58,12 +58,13 @@ Status RunController(const RunOptions& o, std::ostream& out) {
   if (!o.metrics_listen.empty()) {
     PRESCIENT_ASSIGN_OR_RETURN(listen, ParseHostPort(o.metrics_listen, "--metrics-listen"));
   }
-  k8s::LeaderElectionConfig election{.lease_namespace = o.lease_namespace,
-                                     .lease_name = o.lease_name,
-                                     .identity = o.identity.empty() ? DefaultIdentity() : o.identity,
-                                     .lease_duration = Millis(o.lease_seconds),
-                                     .renew_deadline = Millis(o.renew_seconds),
-                                     .retry_period = Millis(o.retry_seconds)};
+  k8s::LeaderElectionConfig election{
+      .lease_namespace = o.lease_namespace,
+      .lease_name = o.lease_name,
+      .identity = o.identity.empty() ? DefaultIdentity() : o.identity,
+      .lease_duration = Millis(o.lease_seconds),
+      .renew_deadline = Millis(o.renew_seconds),
+      .retry_period = Millis(o.retry_seconds)};
   const bool elect = o.leader_elect && !o.once;
   if (elect) PRESCIENT_RETURN_IF_ERROR(ValidateLeaderElectionConfig(election));
 
@@ -80,7 +81,8 @@ Status RunController(const RunOptions& o, std::ostream& out) {
     PRESCIENT_ASSIGN_OR_RETURN(const int interrupted,
                                audit->MarkInterrupted(clock.Now(), "controller restarted"));
     if (interrupted > 0) {
-      out << "audit: " << interrupted << " change(s) left unfinished by a crash marked interrupted\n";
+      out << "audit: " << interrupted
+          << " change(s) left unfinished by a crash marked interrupted\n";
     }
   }
 

@@ -19,8 +19,7 @@ void AddRunCommand(CLI::App& app, CommandResult& result) {
   run->add_option("--kubeconfig", o->kubeconfig,
                   "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, else in-cluster)");
   run->add_option("--context", o->context, "kubeconfig context (default: the current one)");
-  run->add_option("--prometheus", o->prometheus, "Prometheus base URL")
-      ->default_str(o->prometheus);
+  run->add_option("--prometheus", o->prometheus, "Prometheus base URL")->default_str(o->prometheus);
   run->add_option("--audit-db", o->audit_db,
                   "SQLite audit log of every change (\"\" for none; `prescient audit` reads it)")
       ->default_str(o->audit_db);
@@ -37,8 +36,9 @@ void AddRunCommand(CLI::App& app, CommandResult& result) {
       ->default_str(o->lease_namespace);
   run->add_option("--lease-name", o->lease_name, "Name of the leader Lease")
       ->default_str(o->lease_name);
-  run->add_option("--identity", o->identity, "This instance's name in the Lease and the audit log "
-                                             "(default: hostname_random)");
+  run->add_option("--identity", o->identity,
+                  "This instance's name in the Lease and the audit log "
+                  "(default: hostname_random)");
   run->add_option("--lease-duration", o->lease_seconds, "Seconds a Lease is held without renewal")
       ->default_val(o->lease_seconds);
   run->add_option("--renew-deadline", o->renew_seconds,

@@ -34,8 +34,7 @@ class Actuator {
   // `audit` may be null (no audit store configured: --dry-run --once from a laptop);
   // so may `metrics`.
   Actuator(storage::AuditLog* audit, std::string identity, const Clock& clock,
-           std::function<bool()> is_leader, std::ostream& out,
-           ControllerMetrics* metrics = nullptr)
+           std::function<bool()> is_leader, std::ostream& out, ControllerMetrics* metrics = nullptr)
       : audit_(audit),
         metrics_(metrics),
         identity_(std::move(identity)),

@@ -3,10 +3,9 @@
 namespace prescient::controller {
 
 Controller::Controller(const std::vector<Result<PolicySpec>>& specs, k8s::RestClient& kube,
-                       metrics::MetricSource& metrics, const Clock& clock,
-                       storage::AuditLog* audit, ControllerMetrics& exported,
-                       std::function<bool()> is_leader, ControllerOptions options,
-                       std::ostream& log)
+                       metrics::MetricSource& metrics, const Clock& clock, storage::AuditLog* audit,
+                       ControllerMetrics& exported, std::function<bool()> is_leader,
+                       ControllerOptions options, std::ostream& log)
     : exported_(exported),
       is_leader_(std::move(is_leader)),
       actuator_(audit, options.identity, clock, is_leader_, log, &exported) {

@@ -155,7 +155,8 @@ class ControllerIntegrationTest : public ::testing::Test {
       shape = 1 - static_cast<double>(since - 600) / 300;
     }
     // A little deterministic wobble, so no model sees a zero-variance series.
-    const double wobble = 1 + 0.03 * std::sin(static_cast<double>(t.time_since_epoch().count()) / 97);
+    const double wobble =
+        1 + 0.03 * std::sin(static_cast<double>(t.time_since_epoch().count()) / 97);
     return (kBaseRps + (kPeakRps - kBaseRps) * shape) * wobble;
   }
 
@@ -217,10 +218,10 @@ spec:
     }
     om << "# EOF\n";
     std::ofstream(dir_ / "history.om") << om.str();
-    const std::string cmd = std::string(testing::kPromtoolBinary) +
-                            " tsdb create-blocks-from openmetrics " +
-                            (dir_ / "history.om").string() + " " + (dir_ / "prom" / "data").string() +
-                            " >" + (dir_ / "promtool.log").string() + " 2>&1";
+    const std::string cmd =
+        std::string(testing::kPromtoolBinary) + " tsdb create-blocks-from openmetrics " +
+        (dir_ / "history.om").string() + " " + (dir_ / "prom" / "data").string() + " >" +
+        (dir_ / "promtool.log").string() + " 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << ReadFile(dir_ / "promtool.log");
   }
 
@@ -319,8 +320,8 @@ spec:
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     Result<std::string> line = p->WaitForLine("metrics on ", std::chrono::seconds(30));
     ASSERT_TRUE(line.ok()) << line.status().ToString();
-    metrics_url_[identity] = line->substr(line->find("http://"), line->rfind("/metrics") -
-                                                                     line->find("http://"));
+    metrics_url_[identity] =
+        line->substr(line->find("http://"), line->rfind("/metrics") - line->find("http://"));
     controllers_.insert_or_assign(identity, std::move(p).value());
   }
 
@@ -345,7 +346,8 @@ spec:
     return r.ok() ? (*r)["spec"].value("holderIdentity", "") : "";
   }
   int RunningPlaceholderPods() {
-    Result<json> pods = kube_->List("/api/v1/namespaces/default/pods", "prescient.io/placeholder=web");
+    Result<json> pods =
+        kube_->List("/api/v1/namespaces/default/pods", "prescient.io/placeholder=web");
     int n = 0;
     if (!pods.ok()) return 0;
     const json items = (*pods)["items"];
@@ -401,8 +403,8 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
   ASSERT_NO_FATAL_FAILURE(StartController("alpha"));
   ASSERT_TRUE(WaitFor([&] { return LeaseHolder() == "alpha"; }, seconds(30)));
   ASSERT_NO_FATAL_FAILURE(StartController("beta"));
-  ASSERT_TRUE(WaitFor([&] { return Sample(Metrics("alpha"), "prescient_leader") == 1.0; },
-                      seconds(30)));
+  ASSERT_TRUE(
+      WaitFor([&] { return Sample(Metrics("alpha"), "prescient_leader") == 1.0; }, seconds(30)));
   EXPECT_EQ(Sample(Metrics("beta"), "prescient_leader"), 0.0);
   // Placeholder pause pods warm nodes ahead of the peak, before the floor moves.
   ASSERT_TRUE(WaitFor([&] { return RunningPlaceholderPods() > 0; }, seconds(90)))
@@ -414,9 +416,9 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
   EXPECT_GT(Sample(alpha_metrics, "prescient_predicted_rps", "policy=\"default/web\"").value_or(0),
             0);
   EXPECT_TRUE(Sample(alpha_metrics, "prescient_forecast_duration_seconds_count").has_value());
-  EXPECT_GE(Sample(alpha_metrics, "prescient_policy_errors_total", "policy=\"default/api\"")
-                .value_or(0),
-            1)
+  EXPECT_GE(
+      Sample(alpha_metrics, "prescient_policy_errors_total", "policy=\"default/api\"").value_or(0),
+      1)
       << "the PromQL error of policy api is counted";
 
   // 3. SIGKILL the leader: beta takes over within the lease time (15 s + a retry).
@@ -425,8 +427,8 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
   const Timestamp killed_at = std::chrono::floor<seconds>(std::chrono::system_clock::now());
   ASSERT_TRUE(WaitFor([&] { return LeaseHolder() == "beta"; }, seconds(40)));
   EXPECT_LT(steady_clock::now() - killed, seconds(15 + 2 + 3));
-  ASSERT_TRUE(WaitFor([&] { return Sample(Metrics("beta"), "prescient_leader") == 1.0; },
-                      seconds(15)));
+  ASSERT_TRUE(
+      WaitFor([&] { return Sample(Metrics("beta"), "prescient_leader") == 1.0; }, seconds(15)));
   // Alpha's audit log survived the kill: intact, every record whole, at most one left
   // in flight, and only alpha's own changes.
   std::string integrity;
@@ -447,7 +449,8 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
     ++printed;
   }
   int applied = 0;
-  for (const storage::AuditRecord& r : alpha_rows) applied += r.state == storage::AuditState::kApplied ? 1 : 0;
+  for (const storage::AuditRecord& r : alpha_rows)
+    applied += r.state == storage::AuditState::kApplied ? 1 : 0;
   EXPECT_GE(applied, printed);
   // Beta never wrote while it was not leading.
   for (const storage::AuditRecord& r : ReadAudit(dir_ / "beta.db", &integrity)) {
@@ -466,8 +469,8 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
       seconds(30)));
   std::this_thread::sleep_for(seconds(6));  // A pass or so without metrics.
   EXPECT_GE(HpaMin(), floor_held) << "never a scale-down on missing metrics";
-  EXPECT_GE(Sample(Metrics("beta"), "prescient_policy_errors_total", "kind=\"metrics\"").value_or(0),
-            1);
+  EXPECT_GE(
+      Sample(Metrics("beta"), "prescient_policy_errors_total", "kind=\"metrics\"").value_or(0), 1);
   ASSERT_NO_FATAL_FAILURE(StartPrometheus(port));
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -478,14 +481,15 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
   // 5. The floor rises to the top's pods before the top (the ramp starts at peak_, the
   //    top five minutes later), by the new leader.
   const Timestamp top = peak_ + Duration(300);
-  ASSERT_TRUE(WaitFor([&] { return HpaMin() >= peak_pods; },
-                      std::chrono::duration_cast<seconds>(top - std::chrono::system_clock::now()) +
-                          seconds(5)))
+  ASSERT_TRUE(WaitFor(
+      [&] { return HpaMin() >= peak_pods; },
+      std::chrono::duration_cast<seconds>(top - std::chrono::system_clock::now()) + seconds(5)))
       << "floor " << HpaMin() << ", want " << peak_pods;
   EXPECT_LT(std::chrono::system_clock::now(), top) << "raised ahead of the peak";
   bool recorded = false;
   for (const storage::AuditRecord& r : ReadAudit(dir_ / "beta.db", &integrity)) {
-    if (r.field == "spec.minReplicas" && r.state == storage::AuditState::kApplied && r.to >= peak_pods) {
+    if (r.field == "spec.minReplicas" && r.state == storage::AuditState::kApplied &&
+        r.to >= peak_pods) {
       recorded = true;
       EXPECT_LT(r.at, top);
     }

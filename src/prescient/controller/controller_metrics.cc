@@ -1,7 +1,8 @@
 #include "prescient/controller/controller_metrics.h"
 
-#include <cmath>
-#include <sstream>
+#include <iterator>
+
+#include "prescient/metrics/exposition_writer.h"
 
 namespace prescient::controller {
 namespace {
@@ -9,32 +10,7 @@ namespace {
 // Forecasts take from well under a millisecond (a refit) to seconds (a re-selection).
 constexpr double kDurationBuckets[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30};
 
-std::string Number(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
 }  // namespace
-
-std::string EscapeLabel(std::string_view value) {
-  std::string out;
-  for (const char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 void ControllerMetrics::SetPolicy(const std::string& policy, const PolicyGauges& gauges) {
   std::lock_guard lock(mu_);
@@ -75,75 +51,66 @@ void ControllerMetrics::SetLeader(bool leader) {
 
 std::string ControllerMetrics::Render() const {
   std::lock_guard lock(mu_);
-  std::ostringstream out;
-  auto labels = [](const std::string& policy, const std::string& target) {
-    return "policy=\"" + EscapeLabel(policy) + "\",target=\"" + EscapeLabel(target) + "\"";
-  };
-  auto gauge = [&](const char* name, const char* help, double PolicyGauges::*field) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n";
+  metrics::ExpositionWriter w;
+  auto gauge = [&](const char* name, const char* help, auto value) {
+    w.Family(name, "gauge", help);
     for (const auto& [policy, g] : gauges_) {
-      out << name << "{" << labels(policy, g.target) << "} " << Number(g.*field) << "\n";
+      w.Sample(name, {{"policy", policy}, {"target", g.target}}, value(g));
     }
   };
   gauge("prescient_predicted_rps", "Forecast mean load for the current bucket (requests/s).",
-        &PolicyGauges::predicted_rps);
+        [](const PolicyGauges& g) { return g.predicted_rps; });
   gauge("prescient_predicted_rps_upper",
         "Upper bound of the forecast at the policy's level, what sizing uses (requests/s).",
-        &PolicyGauges::predicted_rps_upper);
+        [](const PolicyGauges& g) { return g.predicted_rps_upper; });
   gauge("prescient_predicted_replicas", "Pods the latest plan wants for the current minute.",
-        &PolicyGauges::predicted_replicas);
+        [](const PolicyGauges& g) { return g.predicted_replicas; });
   gauge("prescient_prediction_accuracy_percent",
         "100 - MAPE of finished forecasts against what happened, mean of the last 10.",
-        &PolicyGauges::accuracy_percent);
+        [](const PolicyGauges& g) { return g.accuracy_percent; });
   gauge("prescient_floor_replicas",
         "The HPA minReplicas (or the Deployment's replicas) currently in force.",
-        &PolicyGauges::floor_replicas);
+        [](const PolicyGauges& g) { return g.floor_replicas; });
   gauge("prescient_placeholder_replicas", "Placeholder pause pods held for warm nodes.",
-        &PolicyGauges::placeholder_replicas);
-  out << "# HELP prescient_metrics_stale 1 while the policy's metric is missing or stale: "
-         "the floor is held, never lowered.\n# TYPE prescient_metrics_stale gauge\n";
-  for (const auto& [policy, g] : gauges_) {
-    out << "prescient_metrics_stale{" << labels(policy, g.target) << "} "
-        << (g.metrics_stale ? 1 : 0) << "\n";
-  }
-  out << "# HELP prescient_forecast_duration_seconds Time to make one forecast.\n"
-         "# TYPE prescient_forecast_duration_seconds histogram\n";
+        [](const PolicyGauges& g) { return g.placeholder_replicas; });
+  gauge("prescient_metrics_stale",
+        "1 while the policy's metric is missing or stale: the floor is held, never lowered.",
+        [](const PolicyGauges& g) { return g.metrics_stale ? 1.0 : 0.0; });
+
+  w.Family("prescient_forecast_duration_seconds", "histogram", "Time to make one forecast.");
   for (const auto& [policy, h] : durations_) {
-    const std::string l = "policy=\"" + EscapeLabel(policy) + "\"";
     double cumulative = 0;
     for (size_t i = 0; i < std::size(kDurationBuckets); ++i) {
       cumulative += h.counts[i];
-      out << "prescient_forecast_duration_seconds_bucket{" << l << ",le=\""
-          << Number(kDurationBuckets[i]) << "\"} " << Number(cumulative) << "\n";
+      const std::string le = metrics::ExpositionWriter::Number(kDurationBuckets[i]);
+      w.Sample("prescient_forecast_duration_seconds_bucket", {{"policy", policy}, {"le", le}},
+               cumulative);
     }
-    out << "prescient_forecast_duration_seconds_bucket{" << l << ",le=\"+Inf\"} "
-        << Number(h.count) << "\n";
-    out << "prescient_forecast_duration_seconds_sum{" << l << "} " << Number(h.sum) << "\n";
-    out << "prescient_forecast_duration_seconds_count{" << l << "} " << Number(h.count) << "\n";
+    w.Sample("prescient_forecast_duration_seconds_bucket", {{"policy", policy}, {"le", "+Inf"}},
+             h.count);
+    w.Sample("prescient_forecast_duration_seconds_sum", {{"policy", policy}}, h.sum);
+    w.Sample("prescient_forecast_duration_seconds_count", {{"policy", policy}}, h.count);
   }
-  out << "# HELP prescient_policy_errors_total Errors per policy by kind (config, kubernetes, "
-         "metrics, forecast).\n# TYPE prescient_policy_errors_total counter\n";
+  w.Family("prescient_policy_errors_total", "counter",
+           "Errors per policy by kind (config, kubernetes, metrics, forecast).");
   for (const auto& [key, n] : errors_) {
-    out << "prescient_policy_errors_total{policy=\"" << EscapeLabel(key.first) << "\",kind=\""
-        << EscapeLabel(key.second) << "\"} " << Number(n) << "\n";
+    w.Sample("prescient_policy_errors_total", {{"policy", key.first}, {"kind", key.second}}, n);
   }
-  out << "# HELP prescient_scaling_actions_total Changes decided, by field and result.\n"
-         "# TYPE prescient_scaling_actions_total counter\n";
+  w.Family("prescient_scaling_actions_total", "counter", "Changes decided, by field and result.");
   for (const auto& [key, n] : actions_) {
-    out << "prescient_scaling_actions_total{policy=\"" << EscapeLabel(std::get<0>(key))
-        << "\",field=\"" << EscapeLabel(std::get<1>(key)) << "\",result=\""
-        << EscapeLabel(std::get<2>(key)) << "\"} " << Number(n) << "\n";
+    w.Sample(
+        "prescient_scaling_actions_total",
+        {{"policy", std::get<0>(key)}, {"field", std::get<1>(key)}, {"result", std::get<2>(key)}},
+        n);
   }
-  out << "# HELP prescient_retrains_total Model re-selections after the accuracy fell under "
-         "85%.\n# TYPE prescient_retrains_total counter\n";
+  w.Family("prescient_retrains_total", "counter",
+           "Model re-selections after the accuracy fell under 85%.");
   for (const auto& [policy, n] : retrains_) {
-    out << "prescient_retrains_total{policy=\"" << EscapeLabel(policy) << "\"} " << Number(n)
-        << "\n";
+    w.Sample("prescient_retrains_total", {{"policy", policy}}, n);
   }
-  out << "# HELP prescient_leader 1 on the instance that holds the leader lease.\n"
-         "# TYPE prescient_leader gauge\nprescient_leader "
-      << (leader_ ? 1 : 0) << "\n";
-  return out.str();
+  w.Family("prescient_leader", "gauge", "1 on the instance that holds the leader lease.");
+  w.Sample("prescient_leader", {}, leader_ ? 1 : 0);
+  return w.Take();
 }
 
 }  // namespace prescient::controller

@@ -63,7 +63,4 @@ class ControllerMetrics {
   bool leader_ = false;
 };
 
-// Escapes a label value for the text format (backslash, quote, newline).
-std::string EscapeLabel(std::string_view value);
-
 }  // namespace prescient::controller

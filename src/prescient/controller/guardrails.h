@@ -33,9 +33,9 @@ struct GuardrailInput {
 };
 
 struct GuardrailDecision {
-  int to = 0;           // What to write; == current means leave it.
-  bool clipped = false; // A guardrail changed the proposal.
-  std::string reason;   // Which guardrail, for the audit record and the log ("" if none).
+  int to = 0;            // What to write; == current means leave it.
+  bool clipped = false;  // A guardrail changed the proposal.
+  std::string reason;    // Which guardrail, for the audit record and the log ("" if none).
   bool changes(int current) const { return to != current; }
 };
 

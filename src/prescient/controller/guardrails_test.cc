@@ -58,12 +58,13 @@ TEST(GuardrailsTest, StepsPerChangeAreLimitedBothWays) {
 }
 
 TEST(GuardrailsTest, StaleMetricsNeverLowerButMayRaise) {
-  GuardrailDecision d =
-      ApplyGuardrails(Limits(), {.current = 12, .proposed = 4, .metrics_fresh = false, .now = kNow});
+  GuardrailDecision d = ApplyGuardrails(
+      Limits(), {.current = 12, .proposed = 4, .metrics_fresh = false, .now = kNow});
   EXPECT_EQ(d.to, 12);
   EXPECT_FALSE(d.changes(12));
   EXPECT_THAT(d.reason, HasSubstr("fail static"));
-  d = ApplyGuardrails(Limits(), {.current = 12, .proposed = 14, .metrics_fresh = false, .now = kNow});
+  d = ApplyGuardrails(Limits(),
+                      {.current = 12, .proposed = 14, .metrics_fresh = false, .now = kNow});
   EXPECT_EQ(d.to, 14);
 }
 

@@ -55,8 +55,8 @@ KubeTarget::KubeTarget(const PolicySpec& spec, k8s::RestClient& kube,
       dry_run_(dry_run) {}
 
 std::string KubeTarget::Path(const std::string& resource, const std::string& name) const {
-  const std::string group = resource == "horizontalpodautoscalers" ? "/apis/autoscaling/v2"
-                                                                   : "/apis/apps/v1";
+  const std::string group =
+      resource == "horizontalpodautoscalers" ? "/apis/autoscaling/v2" : "/apis/apps/v1";
   return group + "/namespaces/" + spec_.ns + "/" + resource + "/" + name;
 }
 
@@ -69,7 +69,8 @@ Status KubeTarget::Sync() {
   if (!d.ok()) return FieldError("spec.targetRef.name", d.status());
   replicas_ = IntAt(*d, "/spec/replicas"_json_pointer, 1);
   ready_replicas_ = IntAt(*d, "/status/readyReplicas"_json_pointer, 0);
-  const nlohmann::json::json_pointer requests("/spec/template/spec/containers/0/resources/requests");
+  const nlohmann::json::json_pointer requests(
+      "/spec/template/spec/containers/0/resources/requests");
   pod_requests_ = d->contains(requests) ? d->at(requests) : nlohmann::json::object();
 
   hpa_exists_ = false;
@@ -79,9 +80,10 @@ Status KubeTarget::Sync() {
     const nlohmann::json ref = h->value("spec", nlohmann::json::object())
                                    .value("scaleTargetRef", nlohmann::json::object());
     if (ref.value("kind", "") != "Deployment" || ref.value("name", "") != spec_.target) {
-      return FieldError("spec.hpaName", FailedPreconditionError(
-                                            "horizontalpodautoscaler \"" + spec_.hpa +
-                                            "\" does not scale deployment \"" + spec_.target + "\""));
+      return FieldError(
+          "spec.hpaName",
+          FailedPreconditionError("horizontalpodautoscaler \"" + spec_.hpa +
+                                  "\" does not scale deployment \"" + spec_.target + "\""));
     }
     hpa_exists_ = true;
     hpa_min_ = IntAt(*h, "/spec/minReplicas"_json_pointer, 1);
@@ -109,7 +111,8 @@ Status KubeTarget::Sync() {
   }
   metrics_fresh_ = false;
   for (size_t i = 0; i < recent->size(); ++i) metrics_fresh_ |= !IsMissing((*recent)[i]);
-  metrics_problem_ = metrics_fresh_ ? "" : "no value in the last " + FormatDuration(spec_.stale_after);
+  metrics_problem_ =
+      metrics_fresh_ ? "" : "no value in the last " + FormatDuration(spec_.stale_after);
   return OkStatus();
 }
 
@@ -132,8 +135,8 @@ Series KubeTarget::LoadHistory(Duration lookback) const {
 }
 
 Status KubeTarget::Write(const std::string& target, const std::string& field, int current,
-                          int proposed, const GuardrailLimits& limits,
-                          const std::function<Status(int to)>& apply) {
+                         int proposed, const GuardrailLimits& limits,
+                         const std::function<Status(int to)>& apply) {
   const Timestamp now = clock_.Now();
   const std::string key = target + "#" + field;
   std::optional<Timestamp> last;
@@ -178,24 +181,24 @@ Status KubeTarget::SetHpaMinReplicas(int replicas) {
   }
   const std::string path = Path("horizontalpodautoscalers", spec_.hpa);
   const Status s = Write(spec_.ns + "/horizontalpodautoscalers/" + spec_.hpa, "spec.minReplicas",
-                          hpa_min_, replicas, limits, [&](int to) -> Status {
-                            Result<nlohmann::json> r = kube_.Patch(
-                                path, k8s::kMergePatch, {{"spec", {{"minReplicas", to}}}});
-                            if (r.ok()) hpa_min_ = to;
-                            return r.status();
-                          });
+                         hpa_min_, replicas, limits, [&](int to) -> Status {
+                           Result<nlohmann::json> r = kube_.Patch(
+                               path, k8s::kMergePatch, {{"spec", {{"minReplicas", to}}}});
+                           if (r.ok()) hpa_min_ = to;
+                           return r.status();
+                         });
   return s.ok() ? s : FieldError("spec.hpaName", s);
 }
 
 Status KubeTarget::SetReplicas(int replicas) {
   const std::string path = Path("deployments", spec_.target) + "/scale";
   const Status s = Write(spec_.ns + "/deployments/" + spec_.target, "spec.replicas", replicas_,
-                          replicas, Limits(), [&](int to) -> Status {
-                            Result<nlohmann::json> r = kube_.Patch(
-                                path, k8s::kMergePatch, {{"spec", {{"replicas", to}}}});
-                            if (r.ok()) replicas_ = to;
-                            return r.status();
-                          });
+                         replicas, Limits(), [&](int to) -> Status {
+                           Result<nlohmann::json> r =
+                               kube_.Patch(path, k8s::kMergePatch, {{"spec", {{"replicas", to}}}});
+                           if (r.ok()) replicas_ = to;
+                           return r.status();
+                         });
   return s.ok() ? s : FieldError("spec.targetRef.name", s);
 }
 
@@ -208,9 +211,9 @@ Status KubeTarget::SetPlaceholderReplicas(int replicas) {
                                .max_step_up = 0,
                                .max_step_down = std::max(1, spec_.max_replicas),
                                .scale_down_cooldown = Duration(0)};
-  const Status s = Write(spec_.ns + "/deployments/" + PlaceholderName(spec_), "spec.replicas",
-                          placeholder_replicas_, replicas, limits,
-                          [&](int to) { return EnsurePlaceholder(to); });
+  const Status s =
+      Write(spec_.ns + "/deployments/" + PlaceholderName(spec_), "spec.replicas",
+            placeholder_replicas_, replicas, limits, [&](int to) { return EnsurePlaceholder(to); });
   return s.ok() ? s : FieldError("spec.placeholder", s);
 }
 

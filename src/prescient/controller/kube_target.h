@@ -67,7 +67,7 @@ class KubeTarget final : public scaling::ScalingTarget {
  private:
   // Writes the proposal to one field through the guardrails and the actuator.
   Status Write(const std::string& target, const std::string& field, int current, int proposed,
-                const GuardrailLimits& limits, const std::function<Status(int to)>& apply);
+               const GuardrailLimits& limits, const std::function<Status(int to)>& apply);
   GuardrailLimits Limits() const;
   Status EnsurePlaceholder(int replicas);
   Status FieldError(const std::string& field, const Status& s) const;

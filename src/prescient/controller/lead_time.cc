@@ -11,8 +11,8 @@ std::vector<int64_t> ReadyDelays(const nlohmann::json& list) {
   std::vector<int64_t> out;
   if (!list.contains("items") || !list["items"].is_array()) return out;
   for (const nlohmann::json& o : list["items"]) {
-    const Result<Timestamp> created =
-        ParseTimestamp(o.value("metadata", nlohmann::json::object()).value("creationTimestamp", ""));
+    const Result<Timestamp> created = ParseTimestamp(
+        o.value("metadata", nlohmann::json::object()).value("creationTimestamp", ""));
     if (!created.ok()) continue;
     const nlohmann::json conditions =
         o.value("status", nlohmann::json::object()).value("conditions", nlohmann::json::array());
@@ -36,9 +36,8 @@ int64_t Median(std::vector<int64_t> v) {
 
 Result<std::optional<Duration>> MeasureLeadTime(k8s::RestClient& kube, const std::string& ns,
                                                 const std::string& deployment) {
-  PRESCIENT_ASSIGN_OR_RETURN(
-      const nlohmann::json d,
-      kube.Get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + deployment));
+  PRESCIENT_ASSIGN_OR_RETURN(const nlohmann::json d, kube.Get("/apis/apps/v1/namespaces/" + ns +
+                                                              "/deployments/" + deployment));
   std::string selector;
   const nlohmann::json match = d.value("spec", nlohmann::json::object())
                                    .value("selector", nlohmann::json::object())
@@ -54,8 +53,7 @@ Result<std::optional<Duration>> MeasureLeadTime(k8s::RestClient& kube, const std
   if (pod_delays.empty()) return std::optional<Duration>();
   PRESCIENT_ASSIGN_OR_RETURN(const nlohmann::json nodes, kube.List("/api/v1/nodes"));
   const std::vector<int64_t> node_delays = ReadyDelays(nodes);
-  const int64_t seconds =
-      Median(pod_delays) + (node_delays.empty() ? 0 : Median(node_delays));
+  const int64_t seconds = Median(pod_delays) + (node_delays.empty() ? 0 : Median(node_delays));
   return std::optional<Duration>(Duration(std::max<int64_t>(60, (seconds + 59) / 60 * 60)));
 }
 

@@ -23,9 +23,11 @@ scaling::PredictiveOptions PredictiveOptionsFor(const PolicySpec& spec, Duration
   return o;
 }
 
-Result<std::unique_ptr<PolicyRunner>> PolicyRunner::Create(
-    PolicySpec spec, k8s::RestClient& kube, metrics::MetricSource& metrics, const Clock& clock,
-    Actuator& actuator, ControllerMetrics& exported, bool dry_run, std::ostream& log) {
+Result<std::unique_ptr<PolicyRunner>> PolicyRunner::Create(PolicySpec spec, k8s::RestClient& kube,
+                                                           metrics::MetricSource& metrics,
+                                                           const Clock& clock, Actuator& actuator,
+                                                           ControllerMetrics& exported,
+                                                           bool dry_run, std::ostream& log) {
   const std::string where = spec.source + ":" + std::to_string(spec.line) + ": ";
   const Duration lead = spec.lead_time.value_or(kDefaultLeadTime);
   if (lead > spec.horizon) {
@@ -35,7 +37,8 @@ Result<std::unique_ptr<PolicyRunner>> PolicyRunner::Create(
                                 "): the plan must reach that far ahead");
   }
   if (spec.placeholder.enabled && spec.placeholder.lead > spec.horizon) {
-    return InvalidArgumentError(where + "spec.placeholder.leadTime: must not exceed spec.horizon (" +
+    return InvalidArgumentError(where +
+                                "spec.placeholder.leadTime: must not exceed spec.horizon (" +
                                 FormatDuration(spec.horizon) + ")");
   }
   std::unique_ptr<PolicyRunner> r(
@@ -85,8 +88,7 @@ void PolicyRunner::Report(std::string_view kind, const Status& s) {
   exported_.CountError(key(), kind);
   if (s.message() == last_error_) return;
   last_error_ = s.message();
-  log_ << FormatTimestamp(clock_.Now()) << " error policy " << key() << ": " << s.message()
-       << "\n"
+  log_ << FormatTimestamp(clock_.Now()) << " error policy " << key() << ": " << s.message() << "\n"
        << std::flush;
 }
 
@@ -111,9 +113,10 @@ Status PolicyRunner::Tick() {
   }
   Status first = OkStatus();
   if (!target_->metrics_fresh()) {
-    const Status stale = UnavailableError(
-        spec_.source + ":" + std::to_string(spec_.line) + ": spec.metric.query: metrics missing "
-        "or stale, holding the floor (fail static): " + target_->metrics_problem());
+    const Status stale = UnavailableError(spec_.source + ":" + std::to_string(spec_.line) +
+                                          ": spec.metric.query: metrics missing "
+                                          "or stale, holding the floor (fail static): " +
+                                          target_->metrics_problem());
     Report("metrics", stale);
     first = stale;
   }
@@ -146,7 +149,7 @@ Status PolicyRunner::Tick() {
     const bool history = !target_->history_status().ok();
     const Status s = history ? target_->history_status()
                              : ticked.WithContext(spec_.source + ":" + std::to_string(spec_.line));
-    Report(history                                        ? "metrics"
+    Report(history                                            ? "metrics"
            : ticked.code() == StatusCode::kFailedPrecondition ? "forecast"
                                                               : "kubernetes",
            s);
@@ -164,8 +167,8 @@ void PolicyRunner::Export() {
   g.predicted_rps_upper = policy_->ExpectedUpper();
   if (std::optional<int> p = policy_->Planned(clock_.Now())) g.predicted_replicas = *p;
   g.accuracy_percent = accuracy_percent();
-  g.floor_replicas = spec_.apply_to == ApplyTo::kHpaMinReplicas ? target_->HpaMinReplicas()
-                                                                : target_->Replicas();
+  g.floor_replicas =
+      spec_.apply_to == ApplyTo::kHpaMinReplicas ? target_->HpaMinReplicas() : target_->Replicas();
   g.placeholder_replicas = target_->placeholder_replicas();
   g.metrics_stale = !target_->metrics_fresh();
   exported_.SetPolicy(key(), g);

@@ -49,5 +49,6 @@ struct PolicySpec {
   PlaceholderSpec placeholder;
 };
 std::vector<Result<PolicySpec>> LoadPolicies(const std::vector<std::string>& paths);
-std::vector<Result<PolicySpec>> ParsePolicies(std::string_view yaml, const std::string& source_name);
+std::vector<Result<PolicySpec>> ParsePolicies(std::string_view yaml,
+                                              const std::string& source_name);
 }  // namespace prescient::controller

@@ -41,6 +41,7 @@
 #include <utility>
 #include <vector>
 
+#include "prescient/metrics/exposition_writer.h"
 #include "prescient/sim/api/objects_json.h"
 
 namespace prescient::sim::api {
@@ -108,69 +109,7 @@ struct Histogram {
   double sum = 0, count = 0;
 };
 
-// Writes families one after another; every family gets its HELP and TYPE first.
-class Writer {
- public:
-  using Labels = std::vector<std::pair<std::string_view, std::string_view>>;
-
-  void Family(std::string_view name, std::string_view type, std::string_view help) {
-    out_ += "# HELP ";
-    out_ += name;
-    out_ += ' ';
-    out_ += help;
-    out_ += "\n# TYPE ";
-    out_ += name;
-    out_ += ' ';
-    out_ += type;
-    out_ += '\n';
-  }
-
-  void Sample(std::string_view name, const Labels& labels, double value) {
-    out_ += name;
-    if (!labels.empty()) {
-      out_ += '{';
-      for (size_t i = 0; i < labels.size(); ++i) {
-        if (i > 0) out_ += ',';
-        out_ += labels[i].first;
-        out_ += "=\"";
-        Escape(labels[i].second);
-        out_ += '"';
-      }
-      out_ += '}';
-    }
-    out_ += ' ';
-    out_ += Number(value);
-    out_ += '\n';
-  }
-
-  static std::string Number(double v) {
-    if (std::isnan(v)) return "NaN";
-    if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-    std::array<char, 32> buf{};
-    const auto result = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    return std::string(buf.data(), result.ptr);
-  }
-
-  std::string Take() { return std::move(out_); }
-
- private:
-  // Label values escape backslash, double quote and line feed (format 0.0.4).
-  void Escape(std::string_view v) {
-    for (char c : v) {
-      if (c == '\\') {
-        out_ += "\\\\";
-      } else if (c == '"') {
-        out_ += "\\\"";
-      } else if (c == '\n') {
-        out_ += "\\n";
-      } else {
-        out_ += c;
-      }
-    }
-  }
-
-  std::string out_;
-};
+using Writer = metrics::ExpositionWriter;
 
 std::string_view Bool(bool b) { return b ? "true" : "false"; }
 
