@@ -26,5 +26,6 @@ void AddForecastCommand(CLI::App& app, CommandResult& result);
 void AddBacktestCommand(CLI::App& app, CommandResult& result);
 void AddDemoCommand(CLI::App& app, CommandResult& result);
 void AddSimCommand(CLI::App& app, CommandResult& result);
+void AddAuditCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace prescient::cli

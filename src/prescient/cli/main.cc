@@ -17,6 +17,7 @@ int Main(int argc, char** argv) {
   AddBacktestCommand(app, result);
   AddDemoCommand(app, result);
   AddSimCommand(app, result);
+  AddAuditCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
