@@ -15,6 +15,8 @@
 #include <sstream>
 #include <string>
 
+#include "prescient/storage/audit_log.h"
+
 namespace prescient::cli {
 namespace {
 
@@ -274,6 +276,73 @@ TEST_F(CliTest, BadInputIsOneLineAndExit2) {
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
     EXPECT_TRUE(r.out.empty()) << c.args;
   }
+}
+
+TEST_F(CliTest, AuditPrintsTheLogNewestFirst) {
+  const std::string db = (dir_ / "audit.db").string();
+  {
+    Result<std::unique_ptr<storage::AuditLog>> log = storage::AuditLog::Open(db);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    storage::AuditRecord r;
+    r.at = Timestamp{std::chrono::seconds{1404172800}};
+    r.identity = "prescient-0";
+    r.policy = "shop/web";
+    r.target = "shop/horizontalpodautoscalers/web";
+    r.field = "spec.minReplicas";
+    r.from = 2;
+    r.to = 6;
+    r.reason = "forecast peak 540 rps\nin 30m";
+    Result<int64_t> first = (*log)->Intend(r);
+    ASSERT_TRUE(first.ok());
+    ASSERT_TRUE((*log)->Complete(*first, storage::AuditState::kApplied, r.at).ok());
+    r.policy = "shop/cart";
+    r.target = "shop/deployments/cart";
+    r.field = "spec.replicas";
+    r.reason = "clipped by max-step guardrail";
+    Result<int64_t> second = (*log)->Intend(r);
+    ASSERT_TRUE(second.ok());
+    ASSERT_TRUE((*log)->Complete(*second, storage::AuditState::kFailed, r.at, "409").ok());
+  }
+  const CommandRun table = Prescient("audit --db " + db);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 3) << table.out;
+  EXPECT_THAT(table.out, StartsWith("ID  TIME                  POLICY     TARGET"));
+  EXPECT_THAT(table.out, HasSubstr("2   2014-07-01T00:00:00Z  shop/cart  shop/deployments/cart"));
+  EXPECT_THAT(table.out, HasSubstr("failed   clipped by max-step guardrail (error: 409)\n"));
+  EXPECT_THAT(table.out, HasSubstr("applied  forecast peak 540 rps\\nin 30m\n"));
+  EXPECT_LT(table.out.find("shop/cart"), table.out.find("shop/web"));
+
+  const CommandRun one = Prescient("audit --db " + db + " --policy shop/web --format json");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const nlohmann::json j = nlohmann::json::parse(one.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["id"], 1);
+  EXPECT_EQ(j[0]["state"], "applied");
+  EXPECT_EQ(j[0]["reason"], "forecast peak 540 rps\nin 30m");
+  EXPECT_EQ(j[0]["completed_at"], "2014-07-01T00:00:00Z");
+  const CommandRun limited = Prescient("audit --db " + db + " --limit 1 --format json");
+  ASSERT_EQ(limited.exit_code, 0) << limited.err;
+  EXPECT_EQ(nlohmann::json::parse(limited.out)[0]["id"], 2);
+}
+
+TEST_F(CliTest, AuditBadInputIsOneLineAndNonZero) {
+  struct Case {
+    std::string args, message;
+  };
+  const std::string missing = (dir_ / "missing.db").string();
+  const std::vector<Case> cases = {
+      {"audit --db " + missing, missing + ": no such file"},
+      {"audit --db " + Write("text.db", std::string(4096, 'x')), "not a database"},
+      {"audit --db " + missing + " --format xml", "--format: 'xml' is not table or json"},
+      {"audit --db " + missing + " --limit 0", "--limit"},
+  };
+  for (const Case& c : cases) {
+    const CommandRun r = Prescient(c.args);
+    EXPECT_NE(r.exit_code, 0) << c.args;
+    EXPECT_THAT(r.err, HasSubstr(c.message)) << c.args;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(missing));  // Reading never creates a log.
 }
 
 }  // namespace
