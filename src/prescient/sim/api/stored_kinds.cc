@@ -53,7 +53,7 @@ std::optional<std::string> CanonicalMicroTime(const nlohmann::json& v) {
       sys_days(date) + hours(num(4)) + minutes(num(5)) + seconds(num(6)) - offset;
   const year_month_day d{floor<days>(utc)};
   const hh_mm_ss hms{utc - floor<days>(utc)};
-  char buf[48];
+  char buf[128];  // Room for any int the compiler cannot bound.
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%sZ",
                 static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
                 static_cast<unsigned>(d.day()), static_cast<long long>(hms.hours().count()),
