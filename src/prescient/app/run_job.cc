@@ -70,8 +70,16 @@ Status RunController(const RunOptions& o, std::ostream& out) {
 
   const std::vector<Result<controller::PolicySpec>> specs = controller::LoadPolicies(o.policies);
   PRESCIENT_ASSIGN_OR_RETURN(k8s::RestConfig rest, LoadRestConfig(o));
-  PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<k8s::RestClient> kube,
-                             k8s::RestClient::Create(std::move(rest)));
+  PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<k8s::RestClient> kube, k8s::RestClient::Create(rest));
+  // The elector's requests must end well within the renew deadline, and are not retried
+  // (the elector retries on its own period).
+  k8s::RestClientOptions quick;
+  quick.backoff.max_attempts = 1;
+  quick.request_timeout = std::max(
+      std::chrono::seconds(1),
+      std::chrono::duration_cast<std::chrono::seconds>(election.renew_deadline / 2));
+  PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<k8s::RestClient> lease_client,
+                             k8s::RestClient::Create(std::move(rest), quick));
   prom::PrometheusClient prometheus(o.prometheus);
   SystemClock clock;
   std::unique_ptr<storage::AuditLog> audit;
@@ -95,7 +103,7 @@ Status RunController(const RunOptions& o, std::ostream& out) {
 
   controller::ControllerMetrics exported;
   std::unique_ptr<k8s::LeaderElector> elector;
-  if (elect) elector = std::make_unique<k8s::LeaderElector>(*kube, election);
+  if (elect) elector = std::make_unique<k8s::LeaderElector>(*lease_client, election);
   std::function<bool()> is_leader = [&elector] { return !elector || elector->IsLeader(); };
   controller::Controller controller(specs, *kube, prometheus, clock, audit.get(), exported,
                                     is_leader,

@@ -1,12 +1,17 @@
 // Validation follows the real server's rules for these kinds (apis/*/validation): a name
 // is a DNS subdomain (a namespace's a DNS label); labels and annotations map strings to
-// strings; a Lease's times are MicroTime (RFC 3339 with exactly six fractional digits,
-// which client-go always sends); a PriorityClass's value is an int32, at most one
-// billion outside the system- classes, and immutable.
+// strings; a Lease's times are MicroTime, which the real server parses with Go's
+// time.Parse("2006-01-02T15:04:05.000000Z07:00"): exactly six fractional digits after a
+// '.' or (Go 1.17+) a ',', real dates and times (no February 30), an offset or Z; and
+// which it serves back in UTC, so a stored time is normalized to "...T..:..:...ffffffZ".
+// A PriorityClass's value is an int32, at most one billion outside the system- classes,
+// and immutable.
 #include "prescient/sim/api/stored_kinds.h"
 
+#include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "prescient/sim/api/objects_json.h"
@@ -24,9 +29,37 @@ bool IsDnsLabel(const std::string& s) {
   return s.size() <= 63 && std::regex_match(s, re);
 }
 
-bool IsMicroTime(const nlohmann::json& v) {
-  static const std::regex re(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d))");
-  return v.is_string() && std::regex_match(v.get<std::string>(), re);
+// A MicroTime in UTC's canonical form, or nullopt where Go's time.Parse fails.
+std::optional<std::string> CanonicalMicroTime(const nlohmann::json& v) {
+  static const std::regex re(
+      R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)[.,](\d{6})(Z|([+-])(\d\d):(\d\d)))");
+  std::smatch m;
+  if (!v.is_string()) return std::nullopt;
+  const std::string text = v.get<std::string>();
+  if (!std::regex_match(text, m, re)) return std::nullopt;
+  auto num = [&](int i) { return std::stoi(m[i].str()); };
+  using namespace std::chrono;
+  const year_month_day date{year(num(1)), month(static_cast<unsigned>(num(2))),
+                            day(static_cast<unsigned>(num(3)))};
+  // Go's ranges; offsets of 24 h or 60 min pass, as there.
+  if (!date.ok() || num(4) > 23 || num(5) > 59 || num(6) > 59) return std::nullopt;
+  seconds offset{0};
+  if (m[8] != "Z") {
+    if (num(10) > 24 || num(11) > 60) return std::nullopt;
+    offset = hours(num(10)) + minutes(num(11));
+    if (m[9] == "-") offset = -offset;
+  }
+  const sys_seconds utc =
+      sys_days(date) + hours(num(4)) + minutes(num(5)) + seconds(num(6)) - offset;
+  const year_month_day d{floor<days>(utc)};
+  const hh_mm_ss hms{utc - floor<days>(utc)};
+  char buf[128];  // Room for any int the compiler cannot bound.
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%sZ",
+                static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()), static_cast<long long>(hms.hours().count()),
+                static_cast<long long>(hms.minutes().count()),
+                static_cast<long long>(hms.seconds().count()), m[7].str().c_str());
+  return std::string(buf);
 }
 
 bool IsInt32(const nlohmann::json& v) {
@@ -97,12 +130,21 @@ Status ValidateLease(const nlohmann::json& o) {
       (!IsInt32(s["leaseTransitions"]) || s["leaseTransitions"].get<int64_t>() < 0))
     return InvalidArgumentError("spec.leaseTransitions: Invalid value: must be non-negative");
   for (const char* t : {"acquireTime", "renewTime"}) {
-    if (s.contains(t) && !IsMicroTime(s[t])) {
+    if (s.contains(t) && !CanonicalMicroTime(s[t])) {
       return InvalidArgumentError(std::string("spec.") + t +
                                   ": Invalid value: must be RFC 3339 with microseconds");
     }
   }
   return OkStatus();
+}
+
+// After ValidateLease: its times as the real server serves them.
+void NormalizeLease(nlohmann::json& o) {
+  if (!o.contains("spec") || !o["spec"].is_object()) return;
+  for (const char* t : {"acquireTime", "renewTime"}) {
+    if (!o["spec"].contains(t)) continue;
+    if (std::optional<std::string> utc = CanonicalMicroTime(o["spec"][t])) o["spec"][t] = *utc;
+  }
 }
 
 Status ValidatePriorityClass(const nlohmann::json& o) {
@@ -262,6 +304,7 @@ Result<nlohmann::json> PrepareCreate(const std::string& resource, nlohmann::json
     if (!object.contains("type")) object["type"] = "Normal";
   }
   PRESCIENT_RETURN_IF_ERROR(Validate(resource, object));
+  if (resource == "leases") NormalizeLease(object);
   return object;
 }
 
@@ -279,6 +322,7 @@ Result<nlohmann::json> PrepareUpdate(const std::string& resource, nlohmann::json
     return InvalidArgumentError("value: Forbidden: may not be changed in an update.");
   if (resource == "namespaces") updated["status"] = current["status"];
   PRESCIENT_RETURN_IF_ERROR(Validate(resource, updated));
+  if (resource == "leases") NormalizeLease(updated);
   return updated;
 }
 

@@ -46,6 +46,47 @@ TEST(StoredKindsTest, LeaseCreateDefaultsAndValidates) {
   EXPECT_FALSE(PrepareCreate("leases", bad, "default", kNow, 5).ok());
 }
 
+// The real server reads MicroTime with Go's time.Parse and serves it back in UTC.
+TEST(StoredKindsTest, LeaseMicroTimeParsedAndServedAsTheRealServerDoes) {
+  struct Case {
+    const char* sent;
+    const char* stored;  // nullptr: rejected.
+  };
+  const Case cases[] = {
+      {"2026-11-28T10:00:00.123456Z", "2026-11-28T10:00:00.123456Z"},
+      {"2026-11-28T11:30:00.123456+01:30", "2026-11-28T10:00:00.123456Z"},
+      {"2026-11-28T23:00:00.000001-02:00", "2026-11-29T01:00:00.000001Z"},
+      {"2026-11-28T10:00:00,123456Z", "2026-11-28T10:00:00.123456Z"},  // Go 1.17+.
+      {"2028-02-29T00:00:00.000000Z", "2028-02-29T00:00:00.000000Z"},
+      {"2026-11-28T10:00:00Z", nullptr},
+      {"2026-11-28T10:00:00.123Z", nullptr},
+      {"2026-11-28T10:00:00.123456789Z", nullptr},
+      {"2026-11-28 10:00:00.123456Z", nullptr},
+      {"2026-11-28T10:00:00.123456", nullptr},
+      {"2026-13-01T10:00:00.000000Z", nullptr},
+      {"2026-02-29T10:00:00.000000Z", nullptr},
+      {"2026-11-28T24:00:00.000000Z", nullptr},
+      {"2026-11-28T10:60:00.000000Z", nullptr},
+      {"2026-11-28T10:00:60.000000Z", nullptr},
+      {"2026-11-28T10:00:00.000000+25:00", nullptr},
+  };
+  for (const Case& c : cases) {
+    for (const char* field : {"acquireTime", "renewTime"}) {
+      const json lease = {{"metadata", {{"name", "l"}}}, {"spec", {{field, c.sent}}}};
+      Result<json> made = PrepareCreate("leases", lease, "default", kNow, 1);
+      if (c.stored == nullptr) {
+        EXPECT_FALSE(made.ok()) << c.sent;
+        continue;
+      }
+      ASSERT_TRUE(made.ok()) << c.sent << ": " << made.status().message();
+      EXPECT_EQ((*made)["spec"][field], c.stored) << c.sent;
+      Result<json> updated = PrepareUpdate("leases", lease, *made);
+      ASSERT_TRUE(updated.ok()) << c.sent << ": " << updated.status().message();
+      EXPECT_EQ((*updated)["spec"][field], c.stored) << c.sent;
+    }
+  }
+}
+
 TEST(StoredKindsTest, GenerateName) {
   json e = {{"metadata", {{"generateName", "web-"}}}, {"involvedObject", {{"name", "web"}}}};
   Result<json> made = PrepareCreate("events", e, "default", kNow, 7);
