@@ -49,8 +49,8 @@ bench-forecast: build
 FUZZ_SECONDS ?= 60
 fuzz: setup
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPRESCIENT_FUZZ=ON -DPRESCIENT_SANITIZE=ON
-	cmake --build build-fuzz -j $(JOBS) --target series_csv_fuzzer api_patch_fuzzer api_body_fuzzer scenario_fuzzer kubeconfig_fuzzer
-	for f in series_csv api_patch api_body scenario kubeconfig; do \
+	cmake --build build-fuzz -j $(JOBS) --target series_csv_fuzzer api_patch_fuzzer api_body_fuzzer scenario_fuzzer kubeconfig_fuzzer policy_fuzzer
+	for f in series_csv api_patch api_body scenario kubeconfig policy; do \
 	  mkdir -p build-fuzz/corpus/$$f && cp -n fuzz/corpus/$$f/* build-fuzz/corpus/$$f/ 2>/dev/null || true; \
 	  build-fuzz/fuzz/$${f}_fuzzer -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus/$$f || exit 1; \
 	done

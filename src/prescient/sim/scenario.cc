@@ -1,25 +1,19 @@
-// Decoding a SimulationScenario. yaml-cpp builds the node tree (every exception it can
-// throw is caught here, at the codec boundary, and becomes InvalidArgument with its
-// line); the rest walks the tree with a small strict reader: every mapping's keys are
-// checked against the fields the schema names (unknown or repeated fields are errors,
-// as with `kubectl apply --validate=strict`), every scalar is converted without
-// exceptions, and every error carries the file, the node's line and the field's path
-// ("spec.services[1].hpa.maxReplicas").
+// Decoding a SimulationScenario: a walk over the yaml-cpp tree with the strict reader of
+// config/yaml_reader.h (unknown or repeated fields are errors, scalars converted without
+// exceptions, every error one line with the file, the node's line and the field's path,
+// "spec.services[1].hpa.maxReplicas"). This file holds only the scenario's schema.
 #include "prescient/sim/scenario.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
 #include <limits>
-#include <map>
 #include <set>
 #include <sstream>
 
+#include "prescient/config/yaml_reader.h"
 #include "prescient/metrics/series_csv.h"
 #include "prescient/scaling/replica_planner.h"
 #include "prescient/sim/instance_types.h"
@@ -30,148 +24,8 @@ namespace {
 constexpr size_t kMaxServiceName = 50;  // Pod names add "-placeholder-xxxxx".
 constexpr int kMaxReplicas = 100000;
 
-// Errors are one line: values echoed from the file (a quoted scalar may hold a newline or
-// a NUL) have their control characters escaped.
-std::string OneLine(const std::string& text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c != 0x7f) {
-      out += ch;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// The reader: a file name for messages, and helpers that decode one node each.
-class Reader {
- public:
-  explicit Reader(const std::string& source) : source_(source) {}
-
-  Status Error(const YAML::Node& n, const std::string& path, const std::string& what) const {
-    std::string where = source_;
-    const YAML::Mark mark = n.Mark();
-    if (!mark.is_null()) where += ":" + std::to_string(mark.line + 1);
-    return InvalidArgumentError(
-        OneLine(where + ": " + (path.empty() ? "(document)" : path) + ": " + what));
-  }
-
-  using Fields = std::map<std::string, YAML::Node>;
-
-  // A mapping whose keys are all in `allowed`; `required` ones must be present.
-  Result<Fields> Map(const YAML::Node& n, const std::string& path,
-                     std::initializer_list<std::string_view> allowed,
-                     std::initializer_list<std::string_view> required = {}) const {
-    if (!n.IsMap()) return Error(n, path, "must be a mapping (got " + Kind(n) + ")");
-    Fields fields;
-    for (YAML::const_iterator it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node key = it->first;
-      if (!key.IsScalar()) return Error(key, path, "field names must be strings");
-      const std::string& name = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        std::string known;
-        for (std::string_view a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-        return Error(key, Join(path, name), "unknown field (known: " + known + ")");
-      }
-      if (!fields.emplace(name, it->second).second)
-        return Error(key, Join(path, name), "duplicate field");
-    }
-    for (std::string_view r : required) {
-      if (!fields.contains(std::string(r)))
-        return Error(n, Join(path, std::string(r)), "required field missing");
-    }
-    return fields;
-  }
-
-  Result<std::vector<YAML::Node>> Sequence(const YAML::Node& n, const std::string& path) const {
-    if (!n.IsSequence()) return Error(n, path, "must be a list (got " + Kind(n) + ")");
-    std::vector<YAML::Node> items;
-    for (YAML::const_iterator it = n.begin(); it != n.end(); ++it) items.push_back(*it);
-    return items;
-  }
-
-  Result<std::string> String(const YAML::Node& n, const std::string& path) const {
-    if (!n.IsScalar()) return Error(n, path, "must be a string (got " + Kind(n) + ")");
-    return n.Scalar();
-  }
-
-  Result<double> Number(const YAML::Node& n, const std::string& path) const {
-    PRESCIENT_ASSIGN_OR_RETURN(const std::string s, String(n, path));
-    double v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v))
-      return Error(n, path, "'" + s + "' is not a number");
-    return v;
-  }
-
-  Result<int64_t> Integer(const YAML::Node& n, const std::string& path, int64_t lo,
-                          int64_t hi) const {
-    PRESCIENT_ASSIGN_OR_RETURN(const std::string s, String(n, path));
-    int64_t v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size())
-      return Error(n, path, "'" + s + "' is not an integer");
-    if (v < lo || v > hi) {
-      return Error(n, path, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    }
-    return v;
-  }
-
-  Result<bool> Bool(const YAML::Node& n, const std::string& path) const {
-    PRESCIENT_ASSIGN_OR_RETURN(const std::string s, String(n, path));
-    if (s == "true") return true;
-    if (s == "false") return false;
-    return Error(n, path, "'" + s + "' is not true or false");
-  }
-
-  Result<Duration> Dur(const YAML::Node& n, const std::string& path, bool allow_zero) const {
-    PRESCIENT_ASSIGN_OR_RETURN(const std::string s, String(n, path));
-    if (allow_zero && (s == "0" || s == "0s")) return Duration(0);
-    Result<Duration> d = ParseDuration(s);
-    if (!d.ok()) return Error(n, path, d.status().message());
-    return *d;
-  }
-
-  template <typename T>
-  Result<T> Wrap(const YAML::Node& n, const std::string& path, Result<T> r) const {
-    if (!r.ok()) return Error(n, path, r.status().message());
-    return r;
-  }
-
-  static std::string Join(const std::string& path, const std::string& field) {
-    return path.empty() ? field : path + "." + field;
-  }
-  static std::string Index(const std::string& path, size_t i) {
-    return path + "[" + std::to_string(i) + "]";
-  }
-
- private:
-  static std::string Kind(const YAML::Node& n) {
-    switch (n.Type()) {
-      case YAML::NodeType::Null:
-        return "nothing";
-      case YAML::NodeType::Scalar:
-        return "'" + n.Scalar() + "'";
-      case YAML::NodeType::Sequence:
-        return "a list";
-      case YAML::NodeType::Map:
-        return "a mapping";
-      default:
-        return "an undefined node";
-    }
-  }
-
-  const std::string& source_;
-};
-
+using config::OneLine;
+using config::Reader;
 using Fields = Reader::Fields;
 
 bool Has(const Fields& f, const char* name) { return f.contains(name); }
@@ -199,13 +53,7 @@ Status DecodeMetadata(const Reader& r, const YAML::Node& n, Scenario& s) {
     PRESCIENT_ASSIGN_OR_RETURN(s.name, r.String(f["name"], "metadata.name"));
   }
   for (const char* k : {"labels", "annotations"}) {
-    if (!Has(f, k)) continue;
-    const std::string path = std::string("metadata.") + k;
-    if (!f[k].IsMap()) return r.Error(f[k], path, "must be a mapping of strings");
-    for (YAML::const_iterator it = f[k].begin(); it != f[k].end(); ++it) {
-      if (!it->first.IsScalar() || !it->second.IsScalar())
-        return r.Error(it->first, path, "must be a mapping of strings");
-    }
+    if (Has(f, k)) PRESCIENT_RETURN_IF_ERROR(r.StringMap(f[k], std::string("metadata.") + k));
   }
   return OkStatus();
 }
@@ -342,14 +190,10 @@ Status DecodeResources(const Reader& r, const YAML::Node& n, const std::string& 
                        PodTemplate& pod) {
   PRESCIENT_ASSIGN_OR_RETURN(Fields f, r.Map(n, path, {"cpu", "memory"}));
   if (Has(f, "cpu")) {
-    PRESCIENT_ASSIGN_OR_RETURN(const std::string s, r.String(f["cpu"], path + ".cpu"));
-    PRESCIENT_ASSIGN_OR_RETURN(pod.cpu_request_millicores,
-                               r.Wrap(f["cpu"], path + ".cpu", ParseCpuQuantity(s)));
+    PRESCIENT_ASSIGN_OR_RETURN(pod.cpu_request_millicores, r.Cpu(f["cpu"], path + ".cpu"));
   }
   if (Has(f, "memory")) {
-    PRESCIENT_ASSIGN_OR_RETURN(const std::string s, r.String(f["memory"], path + ".memory"));
-    PRESCIENT_ASSIGN_OR_RETURN(pod.memory_request_bytes,
-                               r.Wrap(f["memory"], path + ".memory", ParseMemoryQuantity(s)));
+    PRESCIENT_ASSIGN_OR_RETURN(pod.memory_request_bytes, r.Memory(f["memory"], path + ".memory"));
   }
   return OkStatus();
 }
@@ -538,78 +382,14 @@ Status DecodeScenario(const Reader& r, const YAML::Node& root, Scenario& s) {
   return DecodeSpec(r, f["spec"], s);
 }
 
-// "1.5" -> 1.5 with the unit suffix split off.
-bool SplitNumber(std::string_view text, double* value, std::string_view* suffix) {
-  size_t i = 0;
-  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
-  // An exponent belongs to the number ("1e9"), not to a suffix (there is no "e" unit).
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E') && i + 1 < text.size() &&
-      text[i + 1] >= '0' && text[i + 1] <= '9') {
-    ++i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  }
-  if (i == 0) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + i, *value);
-  if (ec != std::errc() || end != text.data() + i || !std::isfinite(*value)) return false;
-  *suffix = text.substr(i);
-  return true;
-}
-
 }  // namespace
-
-Result<int> ParseCpuQuantity(std::string_view text) {
-  double v = 0;
-  std::string_view suffix;
-  const std::string quoted = "'" + std::string(text) + "'";
-  if (!SplitNumber(text, &v, &suffix) || (suffix != "" && suffix != "m"))
-    return InvalidArgumentError(quoted + " is not a CPU quantity (e.g. 500m, 1, 1.5)");
-  const double millicores = suffix == "m" ? v : v * 1000;
-  if (!(millicores >= 1) || millicores > 1e6)
-    return InvalidArgumentError(quoted + " must be between 1m and 1000");
-  return static_cast<int>(std::llround(millicores));
-}
-
-Result<int64_t> ParseMemoryQuantity(std::string_view text) {
-  static const std::map<std::string_view, double> kUnits = {
-      {"", 1},           {"k", 1e3},           {"M", 1e6},
-      {"G", 1e9},        {"T", 1e12},          {"Ki", 1024.0},
-      {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0}};
-  double v = 0;
-  std::string_view suffix;
-  const std::string quoted = "'" + std::string(text) + "'";
-  if (!SplitNumber(text, &v, &suffix) || !kUnits.contains(suffix))
-    return InvalidArgumentError(quoted + " is not a memory quantity (e.g. 512Mi, 2Gi, 1G)");
-  const double bytes = v * kUnits.at(suffix);
-  if (!(bytes >= 1) || bytes > 1e15) return InvalidArgumentError(quoted + " is out of range");
-  return static_cast<int64_t>(std::llround(bytes));
-}
-
-Result<double> ParseSecondsQuantity(std::string_view text) {
-  if (text.size() > 2 && text.substr(text.size() - 2) == "ms") {
-    double v = 0;
-    std::string_view suffix;
-    if (SplitNumber(text.substr(0, text.size() - 2), &v, &suffix) && suffix.empty() && v > 0)
-      return v / 1000;
-    return InvalidArgumentError("'" + std::string(text) + "' is not a duration (e.g. 500ms, 2s)");
-  }
-  PRESCIENT_ASSIGN_OR_RETURN(const Duration d, ParseDuration(text));
-  return static_cast<double>(d.count());
-}
 
 Result<Scenario> ParseScenario(std::string_view yaml, const std::string& source_name) {
   const Reader r(source_name);
   Scenario s;
   s.source = source_name;
-  try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
-    PRESCIENT_RETURN_IF_ERROR(DecodeScenario(r, root, s));
-  } catch (const YAML::Exception& e) {
-    std::string where = source_name;
-    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
-    return InvalidArgumentError(OneLine(where + ": " + e.msg));
-  } catch (const std::exception& e) {
-    return InvalidArgumentError(OneLine(source_name + ": " + e.what()));
-  }
+  PRESCIENT_ASSIGN_OR_RETURN(const YAML::Node root, r.Load(yaml));
+  PRESCIENT_RETURN_IF_ERROR(r.Catch([&] { return DecodeScenario(r, root, s); }));
   return s;
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "prescient/core/quantity.h"  // ParseCpuQuantity etc., used with scenarios.
 #include "prescient/core/result.h"
 #include "prescient/core/time.h"
 #include "prescient/sim/simulator.h"
@@ -69,12 +70,5 @@ Result<Scenario> ParseScenarioFile(const std::string& path);
 Result<Scenario> LoadScenario(const std::string& path);
 // The directory relative trace paths of the scenario file `path` start from.
 std::string ScenarioDirectory(const std::string& path);
-
-// Kubernetes quantities. CPU: "1000m", "1", "0.5" -> millicores. Memory: "2Gi", "512Mi",
-// "1G", "1e9", "1000" -> bytes. Positive only; InvalidArgument without context.
-Result<int> ParseCpuQuantity(std::string_view text);
-Result<int64_t> ParseMemoryQuantity(std::string_view text);
-// A duration with an optional millisecond form: "500ms", "2s", "1m" -> seconds.
-Result<double> ParseSecondsQuantity(std::string_view text);
 
 }  // namespace prescient::sim
