@@ -1,12 +1,14 @@
-// One pass over the lines. A document's text runs from its marker (or the stream's
-// start) to the next marker; a preamble of comments and directives is not a document.
+// One pass over the lines. A document's text runs from its start marker (or the stream's
+// start, or the end of the previous one) to the next marker; a preamble of comments and
+// directives is not a document of its own.
 #include "prescient/config/yaml_documents.h"
 
 namespace prescient::config {
 namespace {
 
-bool IsMarker(std::string_view line) {
-  if (line.substr(0, 3) != "---") return false;
+// "---" (start) or "..." (end), alone or followed by a blank.
+bool IsMarker(std::string_view line, std::string_view marker) {
+  if (line.substr(0, 3) != marker) return false;
   return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
 }
 
@@ -31,12 +33,12 @@ std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view stream) {
     end = end == std::string_view::npos ? stream.size() : end + 1;
     const std::string_view line = stream.substr(pos, end - pos);
     const std::string_view bare = line.substr(0, line.find('\n'));  // Without the newline.
-    if (IsMarker(bare) && (has_content || has_marker)) {
+    if (IsMarker(bare, "---") && (has_content || has_marker)) {
       docs.push_back(std::move(current));
       current = YamlDocumentText{std::string(), line_no};
       has_content = false;
     }
-    if (IsMarker(bare)) {
+    if (IsMarker(bare, "---")) {
       has_marker = true;
     } else if (!IsPreamble(bare)) {
       has_content = true;
@@ -44,6 +46,11 @@ std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view stream) {
     current.text.append(line);
     pos = end;
     ++line_no;
+    if (IsMarker(bare, "...")) {
+      docs.push_back(std::move(current));
+      current = YamlDocumentText{std::string(), line_no};
+      has_content = has_marker = false;
+    }
   }
   if (!current.text.empty()) docs.push_back(std::move(current));
   return docs;

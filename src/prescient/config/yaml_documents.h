@@ -15,10 +15,11 @@ struct YamlDocumentText {
   int first_line = 1;  // The line of `text`'s first line in the stream (1-based).
 };
 
-// A line that begins with "---" followed by the line's end or a blank is a document
-// marker (YAML 1.2 forbids it as content at column 0, even in a block scalar). Lines
-// before a marker that hold only blanks, comments and directives ("%YAML") stay with the
-// document the marker starts. The result may contain documents with no content.
+// A line that begins with "---" followed by the line's end or a blank starts a document
+// (YAML 1.2 forbids it as content at column 0, even in a block scalar); a line "..." ends
+// one. Lines before a start that hold only blanks, comments and directives ("%YAML") stay
+// with the document it starts. Each piece holds at most one document, so yaml-cpp's Load
+// reads it whole. Some pieces may have no content (an empty document).
 std::vector<YamlDocumentText> SplitYamlDocuments(std::string_view stream);
 
 }  // namespace prescient::config

@@ -17,6 +17,15 @@ TEST(YamlDocumentsTest, SplitsAtMarkersWithTheirLines) {
   EXPECT_EQ(docs[2].first_line, 7);
 }
 
+TEST(YamlDocumentsTest, EndMarkerEndsADocument) {
+  const std::vector<YamlDocumentText> docs =
+      SplitYamlDocuments("a: 1\n...\n%YAML 1.2\n---\nb: 2\n");
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].text, "a: 1\n...\n");
+  EXPECT_EQ(docs[1].text, "%YAML 1.2\n---\nb: 2\n");
+  EXPECT_EQ(docs[1].first_line, 3);
+}
+
 TEST(YamlDocumentsTest, NoMarkerIsOneDocument) {
   const std::vector<YamlDocumentText> docs = SplitYamlDocuments("a: 1\r\nb: ---\r\n----\r\n");
   ASSERT_EQ(docs.size(), 1u);

@@ -60,11 +60,6 @@ Result<YAML::Node> Reader::Load(std::string_view text) const {
   return Catch([&]() -> Result<YAML::Node> { return YAML::Load(std::string(text)); });
 }
 
-Result<std::vector<YAML::Node>> Reader::LoadAll(std::string_view text) const {
-  return Catch(
-      [&]() -> Result<std::vector<YAML::Node>> { return YAML::LoadAll(std::string(text)); });
-}
-
 Result<Reader::Fields> Reader::Map(const YAML::Node& n, const std::string& path,
                                    std::initializer_list<std::string_view> allowed,
                                    std::initializer_list<std::string_view> required) const {

@@ -55,10 +55,10 @@ class Reader {
     }
   }
 
-  // yaml-cpp's Load (the first document of `text`), exceptions caught.
+  // yaml-cpp's Load (the first document of `text`), exceptions caught. For a stream of
+  // documents, split it with config/yaml_documents.h and Load each: yaml-cpp 0.7's LoadAll
+  // loops forever, allocating, on some malformed input (a lone ","; jbeder/yaml-cpp#1319).
   Result<YAML::Node> Load(std::string_view text) const;
-  // Every document of `text`; empty ones come back as null nodes.
-  Result<std::vector<YAML::Node>> LoadAll(std::string_view text) const;
 
   // A mapping whose keys are all in `allowed`; the `required` ones must be present.
   Result<Fields> Map(const YAML::Node& n, const std::string& path,

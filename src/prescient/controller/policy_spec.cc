@@ -349,14 +349,11 @@ void ParseInto(std::string_view yaml, const std::string& source, Seen& seen,
                std::vector<Result<PolicySpec>>& out) {
   for (const config::YamlDocumentText& doc : config::SplitYamlDocuments(yaml)) {
     const Reader r(source, doc.first_line);
-    Result<std::vector<YAML::Node>> nodes = r.LoadAll(doc.text);
-    if (!nodes.ok()) {
-      out.emplace_back(nodes.status());
-      continue;
-    }
-    for (const YAML::Node& node : *nodes) {
-      if (node.IsNull()) continue;
-      out.push_back(r.Catch([&] { return DecodePolicy(r, node, seen); }));
+    Result<YAML::Node> node = r.Load(doc.text);
+    if (!node.ok()) {
+      out.emplace_back(node.status());
+    } else if (!node->IsNull()) {
+      out.push_back(r.Catch([&] { return DecodePolicy(r, *node, seen); }));
     }
   }
 }

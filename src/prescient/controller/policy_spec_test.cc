@@ -270,6 +270,16 @@ TEST(PolicySpecTest, OneBadDocumentDoesNotStopTheOthers) {
   EXPECT_EQ(r[2]->line, 27);
 }
 
+// yaml-cpp 0.7's LoadAll never returns on a lone comma (found by policy_fuzzer).
+TEST(PolicySpecTest, LoneCommaDocumentDoesNotHang) {
+  const std::string yaml = std::string(",\n---\n") + kMinimal + "...\n,\n";
+  std::vector<Result<PolicySpec>> r = ParsePolicies(yaml, "p.yaml");
+  ASSERT_FALSE(r.empty());
+  int good = 0;
+  for (const Result<PolicySpec>& p : r) good += p.ok();
+  EXPECT_EQ(good, 1);
+}
+
 TEST(PolicySpecTest, DuplicateNameOrTargetIsAnErrorOnTheSecond) {
   const std::string same_target = Replace(kMinimal, "name: web\n", "name: web2\n");
   const std::string other_ns = Replace(kMinimal, "name: web\n", "name: web\n  namespace: b\n");
