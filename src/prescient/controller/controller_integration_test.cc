@@ -256,7 +256,7 @@ spec:
   }
 
   void WritePolicies() {
-    std::ofstream(dir_ / "policies.yaml") << R"(apiVersion: prescient.io/v1alpha1
+    std::ofstream(dir_ / "policies.yaml") << R"(apiVersion: prescient.dev/v1alpha1
 kind: PredictiveScalingPolicy
 metadata: {name: web, namespace: default}
 spec:
@@ -274,7 +274,7 @@ spec:
     enabled: true
     leadTime: 30m
 ---
-apiVersion: prescient.io/v1alpha1
+apiVersion: prescient.dev/v1alpha1
 kind: PredictiveScalingPolicy
 metadata: {name: api, namespace: default}
 spec:
@@ -284,7 +284,7 @@ spec:
   capacityPerPod: 50
   maxReplicas: 20
 ---
-apiVersion: prescient.io/v1alpha1
+apiVersion: prescient.dev/v1alpha1
 kind: PredictiveScalingPolicy
 metadata: {name: broken, namespace: default}
 spec:
@@ -347,7 +347,7 @@ spec:
   }
   int RunningPlaceholderPods() {
     Result<json> pods =
-        kube_->List("/api/v1/namespaces/default/pods", "prescient.io/placeholder=web");
+        kube_->List("/api/v1/namespaces/default/pods", "prescient.dev/placeholder=web");
     int n = 0;
     if (!pods.ok()) return 0;
     const json items = (*pods)["items"];

@@ -243,7 +243,7 @@ Status KubeTarget::EnsurePlaceholder(int replicas) {
   nlohmann::json requests = pod_requests_;
   if (p.cpu_millicores > 0) requests["cpu"] = std::to_string(p.cpu_millicores) + "m";
   if (p.memory_bytes > 0) requests["memory"] = std::to_string(p.memory_bytes);
-  const nlohmann::json labels = {{"prescient.io/placeholder", spec_.target}};
+  const nlohmann::json labels = {{"prescient.dev/placeholder", spec_.target}};
   const nlohmann::json body = {
       {"apiVersion", "apps/v1"},
       {"kind", "Deployment"},
@@ -251,7 +251,7 @@ Status KubeTarget::EnsurePlaceholder(int replicas) {
        {{"name", PlaceholderName(spec_)},
         {"namespace", spec_.ns},
         {"labels",
-         {{"app.kubernetes.io/managed-by", "prescient"}, {"prescient.io/policy", spec_.name}}}}},
+         {{"app.kubernetes.io/managed-by", "prescient"}, {"prescient.dev/policy", spec_.name}}}}},
       {"spec",
        {{"replicas", replicas},
         {"selector", {{"matchLabels", labels}}},

@@ -1,4 +1,4 @@
-// PolicySpec: a PredictiveScalingPolicy (apiVersion prescient.io/v1alpha1), the resource
+// PolicySpec: a PredictiveScalingPolicy (apiVersion prescient.dev/v1alpha1), the resource
 // that asks the controller to forecast one Deployment's load and scale it ahead of it
 // (MISSION.md section 2). It is YAML shaped as a Kubernetes custom resource, so it can
 // become a CRD; docs/policy.md is the field reference. Decoding is strict (config/
@@ -18,7 +18,7 @@
 
 namespace prescient::controller {
 
-inline constexpr std::string_view kPolicyApiVersion = "prescient.io/v1alpha1";
+inline constexpr std::string_view kPolicyApiVersion = "prescient.dev/v1alpha1";
 inline constexpr std::string_view kPolicyKind = "PredictiveScalingPolicy";
 
 // Defaults (MISSION.md section 2) and limits of the spec's fields.

@@ -11,7 +11,7 @@
 namespace prescient::controller {
 namespace {
 
-constexpr char kMinimal[] = R"(apiVersion: prescient.io/v1alpha1
+constexpr char kMinimal[] = R"(apiVersion: prescient.dev/v1alpha1
 kind: PredictiveScalingPolicy
 metadata:
   name: web
@@ -24,7 +24,7 @@ spec:
 )";
 
 constexpr char kComplete[] = R"(# Every field.
-apiVersion: prescient.io/v1alpha1
+apiVersion: prescient.dev/v1alpha1
 kind: PredictiveScalingPolicy
 metadata:
   name: checkout
@@ -174,8 +174,8 @@ TEST(PolicySpecTest, EachErrorIsOneLineWithFileLineAndField) {
        "capacityPerPod, horizon, refresh, leadTime, history, minReplicas, maxReplicas, level, "
        "mode, applyTo, guardrails, model, placeholder)"},
       {spec("  maxReplicas: 30\n"), "p.yaml:11: spec.maxReplicas: duplicate field"},
-      {Replace(m, "prescient.io/v1alpha1", "prescient.io/v1"),
-       "p.yaml:1: apiVersion: 'prescient.io/v1' is not prescient.io/v1alpha1"},
+      {Replace(m, "prescient.dev/v1alpha1", "prescient.dev/v1"),
+       "p.yaml:1: apiVersion: 'prescient.dev/v1' is not prescient.dev/v1alpha1"},
       {Replace(m, "kind: PredictiveScalingPolicy", "kind: HorizontalPodAutoscaler"),
        "p.yaml:2: kind: 'HorizontalPodAutoscaler' is not PredictiveScalingPolicy"},
       {Replace(m, "  name: web\n", "  name: Web_1\n"),
