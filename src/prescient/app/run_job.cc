@@ -75,9 +75,9 @@ Status RunController(const RunOptions& o, std::ostream& out) {
   // (the elector retries on its own period).
   k8s::RestClientOptions quick;
   quick.backoff.max_attempts = 1;
-  quick.request_timeout = std::max(
-      std::chrono::seconds(1),
-      std::chrono::duration_cast<std::chrono::seconds>(election.renew_deadline / 2));
+  quick.request_timeout =
+      std::max(std::chrono::seconds(1),
+               std::chrono::duration_cast<std::chrono::seconds>(election.renew_deadline / 2));
   PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<k8s::RestClient> lease_client,
                              k8s::RestClient::Create(std::move(rest), quick));
   prom::PrometheusClient prometheus(o.prometheus);

@@ -16,6 +16,7 @@ scaling::PredictiveOptions PredictiveOptionsFor(const PolicySpec& spec, Duration
   o.schedule.placeholder_lead = spec.placeholder.lead;
   o.schedule.placeholders = spec.placeholder.enabled;
   o.refresh = spec.refresh;
+  o.bucket = spec.bucket;
   o.horizon = spec.horizon;
   o.history = spec.history;
   o.level = spec.level;
@@ -86,16 +87,20 @@ std::string PolicyRunner::Explain() const {
 
 void PolicyRunner::Report(std::string_view kind, const Status& s) {
   exported_.CountError(key(), kind);
-  if (s.message() == last_error_) return;
-  last_error_ = s.message();
+  reported_.insert(std::string(kind));
+  std::string& last = last_error_[std::string(kind)];
+  if (s.message() == last) return;
+  last = s.message();
   log_ << FormatTimestamp(clock_.Now()) << " error policy " << key() << ": " << s.message() << "\n"
        << std::flush;
 }
 
 Status PolicyRunner::Tick() {
+  reported_.clear();
   const Status synced = target_->Sync();
   if (!synced.ok()) {
     Report("kubernetes", synced);
+    ForgetCleared();
     Export();
     return synced;
   }
@@ -155,9 +160,14 @@ Status PolicyRunner::Tick() {
            s);
     if (first.ok()) first = s;
   }
-  if (first.ok()) last_error_.clear();
+  ForgetCleared();
   Export();
   return first;
+}
+
+// An error that did not recur this tick is reported again if it comes back.
+void PolicyRunner::ForgetCleared() {
+  std::erase_if(last_error_, [&](const auto& e) { return !reported_.contains(e.first); });
 }
 
 void PolicyRunner::Export() {

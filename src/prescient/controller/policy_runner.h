@@ -14,8 +14,10 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 
 #include "prescient/controller/actuator.h"
@@ -60,6 +62,7 @@ class PolicyRunner {
                std::ostream& log);
   std::string Explain() const;
   void Report(std::string_view kind, const Status& s);
+  void ForgetCleared();
   void Export();
 
   PolicySpec spec_;
@@ -71,7 +74,9 @@ class PolicyRunner {
   std::unique_ptr<scaling::PredictivePolicy> policy_;
   std::deque<double> evaluations_;
   int retrains_ = 0;
-  std::string last_error_;  // Reported once until it changes or clears.
+  // The last error of each kind, reported once until it changes or a tick goes without it.
+  std::map<std::string, std::string> last_error_;
+  std::set<std::string> reported_;  // Kinds reported this tick.
 };
 
 }  // namespace prescient::controller

@@ -218,6 +218,14 @@ Status DecodeTiming(const Reader& r, Fields& f, PolicySpec& p) {
                    "refresh (" + FormatDuration(p.refresh) + ") exceeds horizon (" +
                        FormatDuration(p.horizon) + ")");
   }
+  if (Has(f, "bucket")) {
+    PRESCIENT_ASSIGN_OR_RETURN(p.bucket,
+                               DurIn(r, f["bucket"], "spec.bucket", Duration(60), kMaxBucket));
+    if (p.bucket.count() % 60 != 0 || 86400 % p.bucket.count() != 0) {
+      return r.Error(f["bucket"], "spec.bucket",
+                     "must be whole minutes that divide a day (1m, 5m, 15m, 1h, ...)");
+    }
+  }
   if (Has(f, "leadTime")) {
     PRESCIENT_ASSIGN_OR_RETURN(p.lead_time, r.Dur(f["leadTime"], "spec.leadTime", true));
     if (*p.lead_time + p.refresh > p.horizon) {
@@ -272,8 +280,8 @@ Status DecodeSpec(const Reader& r, const YAML::Node& n, PolicySpec& p) {
   PRESCIENT_ASSIGN_OR_RETURN(
       Fields f, r.Map(n, "spec",
                       {"targetRef", "hpaName", "metric", "capacityPerPod", "horizon", "refresh",
-                       "leadTime", "history", "minReplicas", "maxReplicas", "level", "mode",
-                       "applyTo", "guardrails", "model", "placeholder"},
+                       "bucket", "leadTime", "history", "minReplicas", "maxReplicas", "level",
+                       "mode", "applyTo", "guardrails", "model", "placeholder"},
                       {"targetRef", "metric", "capacityPerPod", "maxReplicas"}));
   PRESCIENT_RETURN_IF_ERROR(DecodeTargetRef(r, f["targetRef"], p));
   p.hpa = p.target;

@@ -27,6 +27,8 @@ inline constexpr Duration kMinHorizon{300};
 inline constexpr Duration kMaxHorizon{7 * 86400};
 inline constexpr Duration kDefaultRefresh{900};
 inline constexpr Duration kMinRefresh{60};
+inline constexpr Duration kDefaultBucket{300};
+inline constexpr Duration kMaxBucket{3600};
 inline constexpr Duration kDefaultHistory{14 * 86400};
 inline constexpr Duration kMinHistory{2 * 86400};
 inline constexpr Duration kDefaultStep{60};
@@ -67,6 +69,9 @@ struct PolicySpec {
   double capacity_per_pod = 0;  // spec.capacityPerPod: rps per pod within SLO (required, > 0).
   Duration horizon{kDefaultHorizon};  // spec.horizon, [5m, 7d].
   Duration refresh{kDefaultRefresh};  // spec.refresh, >= 1m and <= horizon.
+  // spec.bucket: the forecast's resolution, whole minutes dividing a day, [1m, 1h]. Each
+  // bucket is sized for its busiest minute.
+  Duration bucket{kDefaultBucket};
   // spec.leadTime; unset: measured pod start-up + node provisioning, else 30m (the
   // controller decides). Set: leadTime + refresh <= horizon.
   std::optional<Duration> lead_time;

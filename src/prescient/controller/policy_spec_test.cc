@@ -44,6 +44,7 @@ spec:
   capacityPerPod: 120.5
   horizon: 3h
   refresh: 10m
+  bucket: 15m
   leadTime: 20m
   history: 21d
   minReplicas: 3
@@ -96,6 +97,7 @@ TEST(PolicySpecTest, CompletePolicyReadsEveryField) {
   EXPECT_DOUBLE_EQ(p.capacity_per_pod, 120.5);
   EXPECT_EQ(p.horizon, Duration(3 * 3600));
   EXPECT_EQ(p.refresh, Duration(600));
+  EXPECT_EQ(p.bucket, Duration(900));
   EXPECT_EQ(p.lead_time, Duration(1200));
   EXPECT_EQ(p.history, Duration(21 * 86400));
   EXPECT_EQ(p.min_replicas, 3);
@@ -126,6 +128,7 @@ TEST(PolicySpecTest, MinimalPolicyTakesTheDefaults) {
   EXPECT_EQ(p.hpa, "web");  // The target's name.
   EXPECT_EQ(p.horizon, Duration(7200));
   EXPECT_EQ(p.refresh, Duration(900));
+  EXPECT_EQ(p.bucket, Duration(300));
   EXPECT_FALSE(p.lead_time.has_value());
   EXPECT_EQ(p.history, Duration(14 * 86400));
   EXPECT_EQ(p.step, Duration(60));
@@ -171,7 +174,8 @@ TEST(PolicySpecTest, EachErrorIsOneLineWithFileLineAndField) {
        "p.yaml:2: kinds: unknown field (known: apiVersion, kind, metadata, spec)"},
       {spec("  horizn: 2h\n"),
        "p.yaml:11: spec.horizn: unknown field (known: targetRef, hpaName, metric, "
-       "capacityPerPod, horizon, refresh, leadTime, history, minReplicas, maxReplicas, level, "
+       "capacityPerPod, horizon, refresh, bucket, leadTime, history, minReplicas, maxReplicas, "
+       "level, "
        "mode, applyTo, guardrails, model, placeholder)"},
       {spec("  maxReplicas: 30\n"), "p.yaml:11: spec.maxReplicas: duplicate field"},
       {Replace(m, "prescient.dev/v1alpha1", "prescient.dev/v1"),
@@ -213,6 +217,10 @@ TEST(PolicySpecTest, EachErrorIsOneLineWithFileLineAndField) {
       {spec("  horizon: 1m\n"), "p.yaml:11: spec.horizon: must be at least 5m"},
       {spec("  horizon: 8d\n"), "p.yaml:11: spec.horizon: must be at most 7d"},
       {spec("  refresh: 30s\n"), "p.yaml:11: spec.refresh: must be at least 1m"},
+      {spec("  bucket: 30s\n"), "p.yaml:11: spec.bucket: must be at least 1m"},
+      {spec("  bucket: 7m\n"),
+       "p.yaml:11: spec.bucket: must be whole minutes that divide a day (1m, 5m, 15m, 1h, ...)"},
+      {spec("  bucket: 2h\n"), "p.yaml:11: spec.bucket: must be at most 1h"},
       {spec("  horizon: 10m\n"), "p.yaml:11: spec.horizon: refresh (15m) exceeds horizon (10m)"},
       {spec("  leadTime: 1h50m\n"),
        "p.yaml:11: spec.leadTime: leadTime (110m) + refresh (15m) exceeds horizon (2h): the "

@@ -32,7 +32,18 @@ std::string Quantity(int millicores) {
                                 : std::to_string(millicores) + "m";
 }
 
-std::string Bytes(int64_t bytes) { return std::to_string(bytes / 1024) + "Ki"; }
+// The canonical form the API server gives a binary quantity (resource.Quantity's
+// String()): the largest power-of-1024 suffix that keeps the number whole. Clients
+// canonicalise what they read, so anything else would not round-trip.
+std::string Bytes(int64_t bytes) {
+  static constexpr const char* kSuffixes[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+  size_t i = 0;
+  while (bytes != 0 && bytes % 1024 == 0 && i + 1 < std::size(kSuffixes)) {
+    bytes /= 1024;
+    ++i;
+  }
+  return std::to_string(bytes) + kSuffixes[i];
+}
 
 std::string PodIp(int64_t uid) {
   return "10.244." + std::to_string((uid / 250) % 250) + "." + std::to_string(uid % 250 + 2);
@@ -104,12 +115,18 @@ std::string SelectorText(const nlohmann::json& match) {
 }  // namespace
 
 nlohmann::json DefaultTemplate(const Deployment& d) {
+  // The first ReplicaSet's template is the scenario's: its requests are those.
+  const PodTemplate& pod = d.replica_sets.empty() ? d.pod : d.replica_sets.front().pod;
   return {{"metadata", {{"labels", SelectorOf(d)}}},
           {"spec",
            {{"containers",
              {{{"name", ContainerName(d)},
                {"image",
-                d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/" + d.name + ":1"}}}}}}};
+                d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/" + d.name + ":1"},
+               {"resources",
+                {{"requests",
+                  {{"cpu", Quantity(pod.cpu_request_millicores)},
+                   {"memory", Bytes(pod.memory_request_bytes)}}}}}}}}}}};
 }
 
 nlohmann::json TemplateOf(const Deployment& d, const ReplicaSet& rs) {
