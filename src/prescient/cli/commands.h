@@ -27,5 +27,6 @@ void AddBacktestCommand(CLI::App& app, CommandResult& result);
 void AddDemoCommand(CLI::App& app, CommandResult& result);
 void AddSimCommand(CLI::App& app, CommandResult& result);
 void AddRunCommand(CLI::App& app, CommandResult& result);
+void AddDetectCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace prescient::cli

@@ -18,6 +18,7 @@ int Main(int argc, char** argv) {
   AddDemoCommand(app, result);
   AddSimCommand(app, result);
   AddRunCommand(app, result);
+  AddDetectCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
