@@ -139,8 +139,9 @@ BandPoint BandModel::Evaluate(Timestamp t, double value) const {
   point.lower = point.expected - band_width_ * spread;
   point.upper = point.expected + band_width_ * spread;
   point.trained = started_ && points_learned_ >= 2 && t - first_ >= options_.training;
+  point.deviation = std::isnan(value) ? 0.0 : (value - point.expected) / spread;
   if (!point.trained || std::isnan(value)) return point;
-  const double excess = std::abs(value - point.expected) / spread - band_width_;
+  const double excess = std::abs(point.deviation) - band_width_;
   if (excess > 0) {
     point.score = excess / (1.0 + excess);
     point.anomaly = true;

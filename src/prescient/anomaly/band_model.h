@@ -52,6 +52,7 @@ struct BandPoint {
   double expected = 0;
   double lower = 0;
   double upper = 0;
+  double deviation = 0;  // (value - expected) / spread; 0 for a missing value.
   double score = 0;      // 0 inside the band, rising towards 1 the further outside.
   bool anomaly = false;  // Outside the band, after training, on a present value.
   bool trained = false;  // The model has `training` worth of history.

@@ -153,7 +153,10 @@ TEST(BandModelTest, NothingFlaggedBeforeTrainingNorOnMissingValues) {
   EXPECT_TRUE(missing.trained);
   EXPECT_FALSE(missing.anomaly);
   EXPECT_EQ(missing.score, 0.0);
-  EXPECT_TRUE(model.Update(At(2 * kPerDay + 1), 1e6).anomaly);
+  const BandPoint high = model.Update(At(2 * kPerDay + 1), 1e6);
+  EXPECT_TRUE(high.anomaly);
+  EXPECT_GT(high.deviation, 100.0);  // In spreads, signed.
+  EXPECT_LT(model.Update(At(2 * kPerDay + 2), -1e6).deviation, -100.0);
 }
 
 TEST(BandModelTest, ExclusionWindowsAreNotLearned) {
