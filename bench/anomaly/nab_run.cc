@@ -17,7 +17,9 @@
 // slower (level gain 0.002, clip 2.5) because a two-week 5-minute ops metric is not a
 // 4,000-row NAB file.
 //
-// Usage: nab_run [--nab=DIR] [--sigma=K] [--level-gain=G] [--suppress=L] [--markdown]
+// Usage: nab_run [--nab=DIR] [--sigma=K] [--clip=C] [--level-gain=G] [--daily-gain=G]
+//                [--weekly-gain=G] [--spread-gain=G] [--daily=0|1] [--weekly=0|1]
+//                [--suppress=L (0: none)] [--per-file] [--markdown]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -52,6 +54,7 @@ struct Params {
   bool weekly = true;
   int suppress_rows = 300;
   bool markdown = false;
+  bool per_file = false;
 };
 
 // Keeps the maximum of the last `window` values in O(1) amortised.
@@ -154,6 +157,8 @@ int Run(int argc, char** argv) {
       p.daily = v != "0";
     } else if (Flag(arg, "--weekly", v)) {
       p.weekly = v != "0";
+    } else if (arg == "--per-file") {
+      p.per_file = true;
     } else if (arg == "--markdown") {
       p.markdown = true;
     } else {
@@ -202,6 +207,16 @@ int Run(int argc, char** argv) {
     std::printf("%-20s NAB %7.2f  raw %9.3f  threshold %.6g  TP %lld FP %lld FN %lld\n",
                 name.c_str(), s.normalized, s.raw, s.threshold, static_cast<long long>(s.counts.tp),
                 static_cast<long long>(s.counts.fp), static_cast<long long>(s.counts.fn));
+  }
+  if (p.per_file) {  // Each file's share of the standard score at the corpus threshold.
+    for (size_t f = 0; f < files.size(); ++f) {
+      Result<anomaly::NabScore> one = anomaly::NabScoreAt(
+          std::span(&files[f], 1), anomaly::kNabStandard, ours["standard"].threshold, windows);
+      if (!one.ok()) continue;
+      std::printf("%8.3f  windows %zu  TP %lld FP %lld  %s\n", one->raw, files[f].windows.size(),
+                  static_cast<long long>(one->counts.tp), static_cast<long long>(one->counts.fp),
+                  (*corpus)[f].key.c_str());
+    }
   }
   if (!p.markdown) return 0;
 
