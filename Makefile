@@ -4,7 +4,7 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro bench-backtest fuzz format format-check clean
+.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro bench-backtest bench-anomaly fuzz format format-check clean
 
 all: build
 
@@ -40,6 +40,11 @@ bench-micro: build
 # M4 Hourly: our models and the peers (R forecast, R prophet, statsmodels), same run.
 bench-backtest: build
 	bench/backtest/run.sh $(BUILD_DIR)
+
+# Our band detector on the Numenta Anomaly Benchmark, scored by our NAB scorer; band speed.
+bench-anomaly: setup $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target nab_run band_model_bench
+	bench/anomaly/run.sh $(BUILD_DIR)
 
 bench-forecast: build
 	@scripts/setup.sh --bench

@@ -28,5 +28,6 @@ void AddDemoCommand(CLI::App& app, CommandResult& result);
 void AddSimCommand(CLI::App& app, CommandResult& result);
 void AddRunCommand(CLI::App& app, CommandResult& result);
 void AddAuditCommand(CLI::App& app, CommandResult& result);
+void AddDetectCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace prescient::cli

@@ -19,6 +19,7 @@ int Main(int argc, char** argv) {
   AddSimCommand(app, result);
   AddRunCommand(app, result);
   AddAuditCommand(app, result);
+  AddDetectCommand(app, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

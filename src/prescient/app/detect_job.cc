@@ -1,0 +1,111 @@
+#include "prescient/app/detect_job.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "prescient/metrics/series_csv.h"
+
+namespace prescient::app {
+namespace {
+
+std::string Num(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+nlohmann::json JsonNum(double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); }
+
+std::string ToCsv(const Series& series, const std::vector<anomaly::BandPoint>& points) {
+  std::ostringstream out;
+  out << "timestamp,value,expected,lower,upper,score,anomaly\n";
+  for (size_t i = 0; i < points.size(); ++i) {
+    const anomaly::BandPoint& p = points[i];
+    out << FormatTimestamp(series.TimeAt(i)) << ',' << Num(series[i]) << ',' << Num(p.expected)
+        << ',' << Num(p.lower) << ',' << Num(p.upper) << ',' << Num(p.score) << ','
+        << (p.anomaly ? 1 : 0) << '\n';
+  }
+  return out.str();
+}
+
+std::string ToJson(const Series& series, const std::vector<anomaly::BandPoint>& points,
+                   double band_width) {
+  nlohmann::json j;
+  j["step_seconds"] = series.step().count();
+  j["band_width"] = band_width;
+  nlohmann::json rows = nlohmann::json::array();
+  for (size_t i = 0; i < points.size(); ++i) {
+    const anomaly::BandPoint& p = points[i];
+    rows.push_back({{"timestamp", FormatTimestamp(series.TimeAt(i))},
+                    {"value", JsonNum(series[i])},
+                    {"expected", p.expected},
+                    {"lower", p.lower},
+                    {"upper", p.upper},
+                    {"score", p.score},
+                    {"anomaly", p.anomaly},
+                    {"trained", p.trained}});
+  }
+  j["points"] = std::move(rows);
+  return j.dump(2) + "\n";
+}
+
+Status WriteOutput(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return std::cout ? OkStatus() : Status(StatusCode::kDataLoss, "write to stdout failed");
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return Status(StatusCode::kPermissionDenied, path + ": cannot open for writing");
+  out << text;
+  out.close();
+  if (!out) return Status(StatusCode::kDataLoss, path + ": write failed");
+  return OkStatus();
+}
+
+}  // namespace
+
+Status RunDetectJob(const DetectJobOptions& options, std::ostream& notes) {
+  Result<Series> series = metrics::ReadSeriesCsv(options.input);
+  if (!series.ok()) return series.status();
+  if (series->size() < 2) {
+    return InvalidArgumentError(options.input + ": need at least 2 points to know the step");
+  }
+  anomaly::BandOptions band;
+  band.kind = options.kind;
+  band.band_width = options.sigma;
+  band.step = series->step();
+  band.training = options.training;
+  band.exclusions = options.exclusions;
+  std::sort(band.exclusions.begin(), band.exclusions.end(),
+            [](const auto& a, const auto& b) { return a.from < b.from; });
+  Result<anomaly::BandModel> model = anomaly::BandModel::Create(std::move(band));
+  if (!model.ok()) return model.status();
+
+  std::vector<anomaly::BandPoint> points;
+  points.reserve(series->size());
+  int64_t anomalies = 0;
+  for (size_t i = 0; i < series->size(); ++i) {
+    points.push_back(model->Update(series->TimeAt(i), (*series)[i]));
+    anomalies += points.back().anomaly;
+  }
+  if (series->end() - series->start() < options.training) {
+    notes << "prescient: note: " << options.input << " spans "
+          << FormatDuration(series->end() - series->start()) << ", less than the training period "
+          << FormatDuration(options.training) << ": nothing is flagged\n";
+  }
+  notes << "prescient: note: " << anomalies << " of " << series->size()
+        << " points outside the band\n";
+  const std::string text = options.format == OutputFormat::kJson
+                               ? ToJson(*series, points, model->band_width())
+                               : ToCsv(*series, points);
+  return WriteOutput(options.output, text);
+}
+
+}  // namespace prescient::app
