@@ -117,16 +117,16 @@ std::string SelectorText(const nlohmann::json& match) {
 nlohmann::json DefaultTemplate(const Deployment& d) {
   // The first ReplicaSet's template is the scenario's: its requests are those.
   const PodTemplate& pod = d.replica_sets.empty() ? d.pod : d.replica_sets.front().pod;
-  return {{"metadata", {{"labels", SelectorOf(d)}}},
-          {"spec",
-           {{"containers",
-             {{{"name", ContainerName(d)},
-               {"image",
-                d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/" + d.name + ":1"},
-               {"resources",
-                {{"requests",
-                  {{"cpu", Quantity(pod.cpu_request_millicores)},
-                   {"memory", Bytes(pod.memory_request_bytes)}}}}}}}}}}};
+  return {
+      {"metadata", {{"labels", SelectorOf(d)}}},
+      {"spec",
+       {{"containers",
+         {{{"name", ContainerName(d)},
+           {"image", d.placeholder ? "registry.k8s.io/pause:3.9" : "prescient/" + d.name + ":1"},
+           {"resources",
+            {{"requests",
+              {{"cpu", Quantity(pod.cpu_request_millicores)},
+               {"memory", Bytes(pod.memory_request_bytes)}}}}}}}}}}};
 }
 
 nlohmann::json TemplateOf(const Deployment& d, const ReplicaSet& rs) {
