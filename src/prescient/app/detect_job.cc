@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "prescient/app/job_io.h"
 #include "prescient/metrics/series_csv.h"
 
 namespace prescient::app {
@@ -55,28 +56,11 @@ std::string ToJson(const Series& series, const std::vector<anomaly::BandPoint>& 
   return j.dump(2) + "\n";
 }
 
-Status WriteOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text;
-    std::cout.flush();
-    return std::cout ? OkStatus() : Status(StatusCode::kDataLoss, "write to stdout failed");
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status(StatusCode::kPermissionDenied, path + ": cannot open for writing");
-  out << text;
-  out.close();
-  if (!out) return Status(StatusCode::kDataLoss, path + ": write failed");
-  return OkStatus();
-}
-
 }  // namespace
 
 Status RunDetectJob(const DetectJobOptions& options, std::ostream& notes) {
-  Result<Series> series = metrics::ReadSeriesCsv(options.input);
+  Result<Series> series = ReadInputSeries(options.input);
   if (!series.ok()) return series.status();
-  if (series->size() < 2) {
-    return InvalidArgumentError(options.input + ": need at least 2 points to know the step");
-  }
   anomaly::BandOptions band;
   band.kind = options.kind;
   band.band_width = options.sigma;

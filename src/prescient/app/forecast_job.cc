@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "prescient/app/job_io.h"
 #include "prescient/forecast/seasonality.h"
 #include "prescient/metrics/series_csv.h"
 
@@ -60,28 +61,11 @@ std::string ToJson(const Series& history, const forecast::Forecast& f) {
   return j.dump(2) + "\n";
 }
 
-Status WriteOutput(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text;
-    std::cout.flush();
-    return std::cout ? OkStatus() : Status(StatusCode::kDataLoss, "write to stdout failed");
-  }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status(StatusCode::kPermissionDenied, path + ": cannot open for writing");
-  out << text;
-  out.close();
-  if (!out) return Status(StatusCode::kDataLoss, path + ": write failed");
-  return OkStatus();
-}
-
 }  // namespace
 
 Status RunForecastJob(const ForecastJobOptions& options, std::ostream& notes) {
-  Result<Series> series = metrics::ReadSeriesCsv(options.input);
+  Result<Series> series = ReadInputSeries(options.input);
   if (!series.ok()) return series.status();
-  if (series->size() < 2) {
-    return InvalidArgumentError(options.input + ": need at least 2 points to know the step");
-  }
   forecast::ForecastOptions fo;
   fo.model = options.model;
   fo.horizon = options.horizon;

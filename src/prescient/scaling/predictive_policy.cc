@@ -132,21 +132,26 @@ void PredictivePolicy::UpdateCurrent(Timestamp now) {
   current_upper_ = m.upper[i];
 }
 
+int PredictivePolicy::Pair(const Made& m, const Series& actual, std::vector<double>* a,
+                           std::vector<double>* f) const {
+  int covered = 0;
+  for (size_t i = 0; i < m.mean.size(); ++i) {
+    const double real = BucketValue(actual, m.start + options_.bucket * static_cast<int64_t>(i),
+                                    options_.bucket, options_.peak);
+    if (std::isnan(real)) continue;
+    a->push_back(real);
+    f->push_back(m.mean[i]);
+    covered += real <= m.upper[i] ? 1 : 0;
+  }
+  return covered;
+}
+
 ForecastAccuracy PredictivePolicy::Accuracy(const Series& actual) const {
   ForecastAccuracy acc;
   acc.forecasts = static_cast<int>(made_.size());
   std::vector<double> a, f;
   int covered = 0;
-  for (const Made& m : made_) {
-    for (size_t i = 0; i < m.mean.size(); ++i) {
-      const double real = BucketValue(actual, m.start + options_.bucket * static_cast<int64_t>(i),
-                                      options_.bucket, options_.peak);
-      if (std::isnan(real)) continue;
-      a.push_back(real);
-      f.push_back(m.mean[i]);
-      covered += real <= m.upper[i] ? 1 : 0;
-    }
-  }
+  for (const Made& m : made_) covered += Pair(m, actual, &a, &f);
   acc.points = static_cast<int>(a.size());
   if (a.empty()) return acc;
   acc.mape = forecast::Mape(a, f);
@@ -169,13 +174,7 @@ std::vector<double> PredictivePolicy::ScoreFinished(const Series& actual) {
     const Timestamp end = m.start + options_.bucket * static_cast<int64_t>(m.mean.size());
     if (end > actual.end()) break;  // Not over yet; later forecasts end later still.
     std::vector<double> a, f;
-    for (size_t i = 0; i < m.mean.size(); ++i) {
-      const double real = BucketValue(actual, m.start + options_.bucket * static_cast<int64_t>(i),
-                                      options_.bucket, options_.peak);
-      if (std::isnan(real)) continue;
-      a.push_back(real);
-      f.push_back(m.mean[i]);
-    }
+    Pair(m, actual, &a, &f);
     ++scored_;
     if (a.empty()) continue;  // Nothing to score it on (a gap in the metrics).
     const double mape = forecast::Mape(a, f);

@@ -77,6 +77,10 @@ class PredictivePolicy final : public ScheduledPolicy {
     std::vector<double> upper;
   };
   Status Forecast(ScalingTarget& target, Timestamp now);
+  // Appends each bucket of `m` that `actual` covers: what happened to *a, the forecast
+  // mean to *f. Returns how many of them were at or under the upper bound.
+  int Pair(const Made& m, const Series& actual, std::vector<double>* a,
+           std::vector<double>* f) const;
   void UpdateCurrent(Timestamp now);
 
   PredictiveOptions options_;
