@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -49,6 +50,41 @@ Status WriteKubeconfig(const std::string& path, const std::string& server,
   return OkStatus();
 }
 
+// The http_requests_total each service would have exported over [start - history,
+// start): a sample every 15 simulated seconds, at wall times ending `end`.
+Status WriteHistory(const sim::Scenario& scenario, const std::string& path, Duration history,
+                    double speed, std::chrono::system_clock::time_point end) {
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) return InvalidArgumentError("--history-out: cannot write " + path);
+  out << "# HELP http_requests_total Requests served (the scenario's traces before its start).\n"
+         "# TYPE http_requests_total counter\n";
+  const double end_s = std::chrono::duration<double>(end.time_since_epoch()).count();
+  char line[512];
+  for (const sim::ScenarioService& svc : scenario.services) {
+    const Timestamp from = std::max(scenario.start - history, svc.spec.trace.start());
+    const Series minutes = svc.spec.trace.MinuteRates(from, scenario.start);
+    double total = 0;
+    for (size_t i = 0; i < minutes.size(); ++i) {
+      const double rate = minutes[i];
+      // Four samples a minute, as a 15 s scrape would take: rate() over 1m works on them.
+      for (int k = 0; k < 4; ++k) {
+        const double before_start =
+            static_cast<double>((scenario.start - minutes.TimeAt(i)).count()) - 15.0 * k;
+        std::snprintf(line, sizeof(line),
+                      "http_requests_total{namespace=\"default\",service=\"%s\",code=\"200\"} "
+                      "%.17g %.3f\n",
+                      svc.spec.name.c_str(), total, end_s - before_start / speed);
+        out << line;
+        if (!IsMissing(rate)) total += rate * 15 / speed;
+      }
+    }
+  }
+  out << "# EOF\n";
+  out.close();
+  if (!out) return InvalidArgumentError("--history-out: write failed for " + path);
+  return OkStatus();
+}
+
 }  // namespace
 
 Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
@@ -66,6 +102,10 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
   }
   if (o.seed.has_value()) scenario.options.seed = *o.seed;
   PRESCIENT_RETURN_IF_ERROR(sim::LoadScenarioTraces(scenario, sim::ScenarioDirectory(o.scenario)));
+  if (!o.history_out.empty()) {
+    PRESCIENT_RETURN_IF_ERROR(WriteHistory(scenario, o.history_out, o.history, o.speed,
+                                           std::chrono::system_clock::now()));
+  }
   PRESCIENT_ASSIGN_OR_RETURN(BuiltScenario built, BuildScenario(std::move(scenario)));
 
   // Signals go to one waiting thread, not to whichever thread is running.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "prescient/core/status.h"
+#include "prescient/core/time.h"
 
 namespace prescient::app {
 
@@ -20,6 +21,12 @@ struct SimServeOptions {
   std::string kubeconfig_out;             // Written once the port is bound.
   bool insecure_http = false;             // Plain HTTP instead of HTTPS with auth.
   std::optional<uint64_t> seed;           // If set, replaces the scenario's seed.
+  // If set, the requests of every service over the `history` before the start are
+  // written there as OpenMetrics counters, ending now on the wall clock (and compressed
+  // by `speed`, as the live counters are), for `promtool tsdb create-blocks-from
+  // openmetrics`: a Prometheus backfilled from it has the history a forecast needs.
+  std::string history_out;
+  Duration history{14 * 86400};
 };
 
 // Prints "listening on https://HOST:PORT" (http:// with insecure_http) once serving.

@@ -27,9 +27,16 @@ void AddSimCommand(CLI::App& app, CommandResult& result) {
   serve->add_option("--kubeconfig-out", o->kubeconfig_out, "Write a kubeconfig for this server");
   serve->add_flag("--insecure-http", o->insecure_http,
                   "Serve plain HTTP, without authentication (default: HTTPS)");
+  serve->add_option("--history-out", o->history_out,
+                    "Write the traces' requests before the start as OpenMetrics (for promtool "
+                    "tsdb create-blocks-from openmetrics), ending now");
+  auto history_days = std::make_shared<int>(14);
+  serve->add_option("--history-days", *history_days, "Days of history --history-out writes")
+      ->default_val(14);
   CLI::Option* seed_option =
       serve->add_option("--seed", *seed, "Random seed (default: the scenario's)");
-  serve->callback([o, seed, seed_option, &result]() {
+  serve->callback([o, seed, seed_option, history_days, &result]() {
+    o->history = Duration(int64_t{86400} * std::max(1, *history_days));
     if (seed_option->count() > 0) o->seed = static_cast<uint64_t>(std::max<int64_t>(0, *seed));
     const Status s = app::RunSimServe(*o, std::cout);
     result.exit_code = s.ok() ? kExitOk : ReportError(s);

@@ -125,7 +125,6 @@ class ControllerIntegrationTest : public ::testing::Test {
     peak_ = w_ + kMinute * (kLeadMinutes + 2);
     WriteTrace();
     WriteScenario();
-    Backfill();
   }
 
   void TearDown() override {
@@ -197,18 +196,8 @@ spec:
 )";
   }
 
-  // The history as the counter Prometheus would have scraped, one sample a minute.
+  // The history sim serve wrote (--history-out) into Prometheus' storage.
   void Backfill() {
-    std::ostringstream om;
-    om << "# HELP http_requests_total Requests.\n# TYPE http_requests_total counter\n";
-    double total = 0;
-    for (Timestamp t = w_ - Duration(14 * 86400); t < w_; t += kMinute) {
-      om << "http_requests_total{namespace=\"default\",service=\"web\",code=\"200\"} " << total
-         << " " << t.time_since_epoch().count() << "\n";
-      total += RpsAt(t) * 60;
-    }
-    om << "# EOF\n";
-    std::ofstream(dir_ / "history.om") << om.str();
     const std::string cmd =
         std::string(testing::kPromtoolBinary) + " tsdb create-blocks-from openmetrics " +
         (dir_ / "history.om").string() + " " + (dir_ / "prom" / "data").string() + " >" +
@@ -217,8 +206,12 @@ spec:
   }
 
   void StartSim() {
+    // Simulated time W starts now: the peak comes that much later on the wall clock.
+    peak_wall_ =
+        peak_ + std::chrono::duration_cast<Duration>(std::chrono::system_clock::now() - w_);
     Result<testing::SimServe> s = testing::StartSimServe(
-        dir_ / "sim", {"--scenario", (dir_ / "scenario.yaml").string(), "--speed", "1"});
+        dir_ / "sim", {"--scenario", (dir_ / "scenario.yaml").string(), "--speed", "1",
+                       "--history-out", (dir_ / "history.om").string()});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sim_.emplace(std::move(s).value());
     Result<k8s::RestConfig> c = k8s::LoadKubeConfig({.files = {sim_->kubeconfig}});
@@ -253,7 +246,7 @@ metadata: {name: web, namespace: default}
 spec:
   targetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
   metric:
-    query: sum(rate(http_requests_total{service="web"}[2m]))
+    query: sum(rate(http_requests_total{service="web"}[1m]))
   capacityPerPod: 100
   minReplicas: 2
   maxReplicas: 60
@@ -272,7 +265,7 @@ metadata: {name: api, namespace: default}
 spec:
   targetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
   metric:
-    query: sum(rate(http_requests_total{service="api"}[2m])
+    query: sum(rate(http_requests_total{service="api"}[1m])
   capacityPerPod: 50
   maxReplicas: 20
 ---
@@ -353,7 +346,8 @@ spec:
 
   std::filesystem::path dir_;
   Timestamp w_{};
-  Timestamp peak_{};
+  Timestamp peak_{};       // In simulated time.
+  Timestamp peak_wall_{};  // When it comes on the wall clock.
   std::optional<testing::SimServe> sim_;
   std::optional<testing::Prometheus> prometheus_;
   std::unique_ptr<k8s::RestClient> kube_;
@@ -363,6 +357,7 @@ spec:
 
 TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
   ASSERT_NO_FATAL_FAILURE(StartSim());
+  ASSERT_NO_FATAL_FAILURE(Backfill());
   ASSERT_NO_FATAL_FAILURE(StartPrometheus());
   WritePolicies();
   const int floor_before = HpaMin();
@@ -404,7 +399,7 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
       << controllers_.at("alpha").Output();
   EXPECT_TRUE(WaitFor([&] { return Nodes() > nodes_before; }, seconds(60)))
       << "placeholders made the provisioner launch nodes";
-  EXPECT_LT(std::chrono::system_clock::now(), peak_ - kMinute * kLeadMinutes);
+  EXPECT_LT(std::chrono::system_clock::now(), peak_wall_ - kMinute * kLeadMinutes);
   EXPECT_EQ(HpaMin(), floor_before) << "the floor is not due yet";
   const std::string alpha_metrics = Metrics("alpha");
   EXPECT_GT(Sample(alpha_metrics, "prescient_predicted_rps", "policy=\"default/web\"").value_or(0),
@@ -474,18 +469,19 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
 
   // 5. The floor rises to the peak's pods before the peak (by whichever instance leads
   //    then), and the raise is in that instance's audit log.
-  ASSERT_TRUE(WaitFor(
-      [&] { return HpaMin() >= peak_pods; },
-      std::chrono::duration_cast<seconds>(peak_ - std::chrono::system_clock::now()) + seconds(5)))
+  ASSERT_TRUE(
+      WaitFor([&] { return HpaMin() >= peak_pods; },
+              std::chrono::duration_cast<seconds>(peak_wall_ - std::chrono::system_clock::now()) +
+                  seconds(5)))
       << "floor " << HpaMin() << ", want " << peak_pods;
-  EXPECT_LT(std::chrono::system_clock::now(), peak_) << "raised ahead of the peak";
+  EXPECT_LT(std::chrono::system_clock::now(), peak_wall_) << "raised ahead of the peak";
   bool recorded = false;
   for (const char* db : {"alpha.db", "beta.db"}) {
     for (const storage::AuditRecord& r : ReadAudit(dir_ / db, &integrity)) {
       if (r.field == "spec.minReplicas" && r.state == storage::AuditState::kApplied &&
           r.to >= peak_pods) {
         recorded = true;
-        EXPECT_LT(r.at, peak_);
+        EXPECT_LT(r.at, peak_wall_);
         EXPECT_THAT(r.reason, HasSubstr("within the 2m lead"));
       }
     }
