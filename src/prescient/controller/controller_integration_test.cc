@@ -400,7 +400,8 @@ TEST_F(ControllerIntegrationTest, ScalesAheadOfThePeakSafelyThroughFailures) {
   EXPECT_TRUE(WaitFor([&] { return Nodes() > nodes_before; }, seconds(60)))
       << "placeholders made the provisioner launch nodes";
   EXPECT_LT(std::chrono::system_clock::now(), peak_wall_ - kMinute * kLeadMinutes);
-  EXPECT_EQ(HpaMin(), floor_before) << "the floor is not due yet";
+  // The floor may follow the base load; it does not cover the peak yet.
+  EXPECT_LT(HpaMin(), peak_pods) << "the floor is not due yet";
   const std::string alpha_metrics = Metrics("alpha");
   EXPECT_GT(Sample(alpha_metrics, "prescient_predicted_rps", "policy=\"default/web\"").value_or(0),
             0);
