@@ -51,7 +51,13 @@ Status WriteKubeconfig(const std::string& path, const std::string& server,
 }
 
 // The http_requests_total each service would have exported over [start - history,
-// start): a sample every 15 simulated seconds, at wall times ending `end`.
+// start): a sample every 15 simulated seconds, at wall times ending `end`, but none in
+// the last kJunctionGap of wall time. The live counters are other series (per pod), so
+// while a rate() window still holds backfilled samples, a sum() over services would count
+// the load twice: a short gap (missing points, which a forecast fills) is the honest
+// junction, a doubled load is not.
+constexpr double kJunctionGapSeconds = 120;  // Covers rate() windows up to [2m].
+
 Status WriteHistory(const sim::Scenario& scenario, const std::string& path, Duration history,
                     double speed, std::chrono::system_clock::time_point end) {
   std::ofstream out(path, std::ios::trunc);
@@ -70,6 +76,7 @@ Status WriteHistory(const sim::Scenario& scenario, const std::string& path, Dura
       for (int k = 0; k < 4; ++k) {
         const double before_start =
             static_cast<double>((scenario.start - minutes.TimeAt(i)).count()) - 15.0 * k;
+        if (before_start / speed < kJunctionGapSeconds) break;
         std::snprintf(line, sizeof(line),
                       "http_requests_total{namespace=\"default\",service=\"%s\",code=\"200\"} "
                       "%.17g %.3f\n",

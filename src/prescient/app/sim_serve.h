@@ -22,7 +22,8 @@ struct SimServeOptions {
   bool insecure_http = false;             // Plain HTTP instead of HTTPS with auth.
   std::optional<uint64_t> seed;           // If set, replaces the scenario's seed.
   // If set, the requests of every service over the `history` before the start are
-  // written there as OpenMetrics counters, ending now on the wall clock (and compressed
+  // written there as OpenMetrics counters, ending two wall minutes before now (so that a
+  // rate() window never holds both them and the live series; and compressed
   // by `speed`, as the live counters are), for `promtool tsdb create-blocks-from
   // openmetrics`: a Prometheus backfilled from it has the history a forecast needs.
   std::string history_out;

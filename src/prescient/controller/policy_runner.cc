@@ -104,8 +104,11 @@ Status PolicyRunner::Tick() {
     Export();
     return synced;
   }
-  if (!spec_.lead_time.has_value() && policy_->forecasts_made() == 0) {
-    // Until the first forecast, the default lead time is measured on the cluster.
+  if (!spec_.lead_time.has_value() && policy_->forecasts_made() == 0 &&
+      clock_.Now() >= next_lead_measure_) {
+    // Until the first forecast, the default lead time is measured on the cluster: two
+    // LISTs, so at most once a minute however short the pass interval.
+    next_lead_measure_ = clock_.Now() + kLeadMeasureInterval;
     Result<std::optional<Duration>> measured =
         MeasureLeadTime(target_->kube(), spec_.ns, spec_.target);
     if (measured.ok() && measured->has_value() && **measured != lead_) {

@@ -30,7 +30,8 @@ namespace prescient::controller {
 
 inline constexpr int kEvaluationsForRetrain = 10;
 inline constexpr double kRetrainBelowPercent = 85;
-inline constexpr Duration kDefaultLeadTime{1800};  // When none is given or measured.
+inline constexpr Duration kDefaultLeadTime{1800};    // When none is given or measured.
+inline constexpr Duration kLeadMeasureInterval{60};  // Between measurements of it.
 
 // The PredictivePolicy options a spec asks for; `lead` is the lead time in force.
 scaling::PredictiveOptions PredictiveOptionsFor(const PolicySpec& spec, Duration lead);
@@ -70,6 +71,7 @@ class PolicyRunner {
   ControllerMetrics& exported_;
   std::ostream& log_;
   Duration lead_{kDefaultLeadTime};
+  Timestamp next_lead_measure_{};  // Measuring again before then is pointless.
   std::unique_ptr<KubeTarget> target_;
   std::unique_ptr<scaling::PredictivePolicy> policy_;
   std::deque<double> evaluations_;
