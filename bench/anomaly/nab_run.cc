@@ -44,9 +44,12 @@ anomaly::DetectorOptions NabDefaults() {
   anomaly::DetectorOptions d;
   d.band.step = Duration(0);
   d.band.training = Duration(0);
-  d.band.band_width = 2.0;
+  d.band.band_width = 2.0;  // Only draws the band; the score uses the deviation.
   d.band.level_gain = 0.05;
-  d.band.clip = 1.5;
+  d.band.daily_gain = 0.02;
+  d.band.weekly_gain = 0.05;
+  d.band.spread_gain = 0.005;
+  d.band.clip = 3.0;
   return d;
 }
 

@@ -1,7 +1,24 @@
+// The detector: band deviation -> raw surprise -> anomaly likelihood (or a new extreme) ->
+// suppression.
+//
+// Why these steps. The band's deviation alone (alert when |deviation| beats the largest of
+// the last few hundred rows) scored 52.9 on NAB: noisy series pay for many false positives
+// and a step change alerts late. The likelihood judges a row by how unusual the recent
+// *average* surprise is for this series: a noisy series has a high, wide baseline of raw
+// scores and needs a larger excursion to alert, and a run of moderate deviations (a level
+// shift) adds up within `short_window` rows. The spatial test catches a value outside
+// everything seen so far even when the band has learned a wide spread. Suppression turns
+// an incident into one alert: NAB counts the first detection in a window and charges every
+// detection outside one.
+//
+// Cost per row: the band's O(1) update, two ring buffers (short window, history) with
+// running sums, one erfc. The running sums of the history drift by rounding over very long
+// series; they are rebuilt from the ring once per `history` rows.
 #include "prescient/anomaly/detector.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace prescient::anomaly {
@@ -18,10 +35,13 @@ double Log10Tail(double z) {
 }  // namespace
 
 Result<Detector> Detector::Create(DetectorOptions options) {
-  if (options.band.step > Duration::zero()) {
-    Result<BandModel> probe = BandModel::Create(options.band);
-    if (!probe.ok()) return probe.status();
+  if (options.band.step < Duration::zero()) {
+    return InvalidArgumentError("detector: band step must be >= 0 (0: learned)");
   }
+  BandOptions probe_options = options.band;  // Checks the rest of the band's options.
+  if (probe_options.step == Duration::zero()) probe_options.step = Duration(300);
+  Result<BandModel> probe = BandModel::Create(std::move(probe_options));
+  if (!probe.ok()) return probe.status();
   if (options.step_rows < 2) return InvalidArgumentError("detector: step_rows must be >= 2");
   if (!(options.raw_scale > 0)) return InvalidArgumentError("detector: raw_scale must be > 0");
   if (options.short_window < 1 || options.history < 2) {
@@ -42,10 +62,10 @@ Detector::Detector(DetectorOptions options) : options_(std::move(options)) {
 }
 
 DetectorPoint Detector::Update(Timestamp t, double value) {
+  if (!std::isfinite(value)) value = std::numeric_limits<double>::quiet_NaN();  // Missing.
   if (model_.empty()) {
     pending_.emplace_back(t, value);
     if (static_cast<int>(pending_.size()) < options_.step_rows) {
-      ++rows_;
       DetectorPoint p;
       p.band.expected = p.band.lower = p.band.upper = value;
       return p;
@@ -58,20 +78,14 @@ DetectorPoint Detector::Update(Timestamp t, double value) {
     std::sort(gaps.begin(), gaps.end());
     BandOptions band = options_.band;
     band.step = Duration(gaps.empty() ? 300 : gaps[gaps.size() / 2]);
-    Result<BandModel> model = BandModel::Create(band);
-    if (!model.ok()) {  // Only the step was missing; fall back to 5 minutes.
-      band.step = Duration(300);
-      model = BandModel::Create(band);
-    }
+    Result<BandModel> model = BandModel::Create(band);  // Valid: Create checked the rest.
     model_.push_back(std::move(*model));
     std::vector<std::pair<Timestamp, double>> rows = std::move(pending_);
     pending_.clear();
     rows.pop_back();
     for (const auto& [pt, pv] : rows) Judge(pt, pv);
   }
-  DetectorPoint p = Judge(t, value);
-  ++rows_;
-  return p;
+  return Judge(t, value);
 }
 
 double Detector::Likelihood(double raw) {
@@ -82,7 +96,7 @@ double Detector::Likelihood(double raw) {
   ++raw_count_;
   const double avg = short_sum_ / static_cast<double>(std::min<int64_t>(raw_count_, sw));
   double score = 0;
-  if (hist_count_ >= std::max<int64_t>(2, 1)) {
+  if (hist_count_ >= 2) {
     const double n = static_cast<double>(std::min<int64_t>(hist_count_, options_.history));
     const double mean = std::max(hist_sum_ / n, options_.min_mean);
     const double var = std::max(0.0, hist_sq_ / n - (hist_sum_ / n) * (hist_sum_ / n));
@@ -100,6 +114,10 @@ double Detector::Likelihood(double raw) {
     hist_sum_ += avg;
     hist_sq_ += avg * avg;
     ++hist_count_;
+    if (hist_count_ % options_.history == 0) {  // Drop the rounding drift of the sums.
+      hist_sum_ = hist_sq_ = 0;
+      for (const double v : hist_ring_) hist_sum_ += v, hist_sq_ += v * v;
+    }
   }
   return score;
 }
@@ -126,7 +144,7 @@ DetectorPoint Detector::Judge(Timestamp t, double value) {
     max_ = std::max(max_, value);
   }
 
-  if (row < options_.warmup_rows || row < suppressed_until_) score = 0;
+  if (!p.band.trained || row < options_.warmup_rows || row < suppressed_until_) score = 0;
   if (score >= options_.alert_level) {
     p.anomaly = true;
     suppressed_until_ = row + 1 + options_.suppress_rows;

@@ -15,34 +15,41 @@
 
 namespace prescient::anomaly {
 
+// The defaults of the scoring part are the global parameters picked on the NAB corpus
+// (docs/benchmarks.md); the band's own defaults are the product's (bench/anomaly/nab_run.cc
+// uses faster band gains for NAB's short files).
 struct DetectorOptions {
   // The band. A zero `band.step` is learned from the first `step_rows` rows (the median
   // positive gap); they are held back until then and score 0.
   BandOptions band;
   int step_rows = 10;
 
-  // Raw per-row surprise: r = 1 - exp(-max(0, |deviation| - raw_floor) / raw_scale), in [0, 1).
-  double raw_floor = 1.0;
-  double raw_scale = 2.0;
+  // Raw surprise of a row: r = 1 - exp(-max(0, |deviation| - raw_floor) / raw_scale), in
+  // [0, 1): 0 within raw_floor spreads of the expected value.
+  double raw_floor = 2.0;
+  double raw_scale = 5.0;
 
-  // Anomaly likelihood (after Ahmad et al. 2017, Numenta's anomaly_likelihood.py): the mean
-  // of the last `short_window` raw scores, against a Gaussian of those means over the last
-  // `history` rows; the right-tail probability is log-scaled to [0, 1]:
-  // score = -log10(tail) / 10.
+  // Anomaly likelihood (after Ahmad et al., "Unsupervised real-time anomaly detection for
+  // streaming data", Neurocomputing 2017, and Numenta's anomaly_likelihood.py): m = the mean
+  // of the last `short_window` raw scores is compared with a Gaussian fitted to the m of the
+  // last `history` rows (mean floored at min_mean, deviation at min_stdev); the right-tail
+  // probability q is log-scaled, score = min(1, -log10(q) / 10), so 0.5 is q = 1e-5.
   int short_window = 10;
-  int history = 4000;
-  int learning_rows = 300;    // No likelihood before this many raw scores.
-  double min_stdev = 0.0173;  // sqrt(0.0003), as Numenta's lower bound on the variance.
+  int history = 1000;
+  int learning_rows = 300;  // No likelihood before this many raw scores.
+  double min_stdev = 0.005;
   double min_mean = 0.03;
 
-  // A value beyond the range seen so far by more than this fraction of it scores 1.
-  double spatial_tolerance = 0.05;  // < 0 disables.
+  // Spatial anomaly (as Numenta's NAB detector): a value beyond the range seen so far by
+  // more than this fraction of the range scores 1. < 0 disables.
+  double spatial_tolerance = 0.02;
 
-  // Post-processing: after an alert (score >= alert_level), the next `suppress_rows` rows
-  // score 0, so one incident alerts once.
+  // Post-processing: after an alert (score >= alert_level) the next `suppress_rows` rows
+  // (sampling steps) score 0, so one incident alerts once. No row alerts before the band is
+  // trained (band.training) nor among the first `warmup_rows` rows.
   double alert_level = 0.5;
-  int suppress_rows = 300;
-  int warmup_rows = 300;  // Rows that never alert (the model is still learning).
+  int suppress_rows = 100;
+  int warmup_rows = 300;
 };
 
 struct DetectorPoint {
@@ -69,7 +76,6 @@ class Detector {
   DetectorOptions options_;
   std::vector<BandModel> model_;  // Empty until the step is known.
   std::vector<std::pair<Timestamp, double>> pending_;
-  int64_t rows_ = 0;
   int64_t judged_ = 0;
 
   // Likelihood state.
