@@ -37,12 +37,12 @@ struct DetectorOptions {
   int short_window = 10;
   int history = 1000;
   int learning_rows = 300;  // No likelihood before this many raw scores.
-  double min_stdev = 0.005;
+  double min_stdev = 0.01;
   double min_mean = 0.03;
 
   // Spatial anomaly (as Numenta's NAB detector): a value beyond the range seen so far by
   // more than this fraction of the range scores 1. < 0 disables.
-  double spatial_tolerance = 0.02;
+  double spatial_tolerance = 0.05;
 
   // Post-processing: after an alert (score >= alert_level) the next `suppress_rows` rows
   // (sampling steps) score 0, so one incident alerts once. No row alerts before the band is
