@@ -204,7 +204,7 @@ int Run(int argc, char** argv) {
   std::vector<std::pair<double, std::string>> rows;
   char line[256];
   std::snprintf(line, sizeof line,
-                "| **prescient band (ours, causal)** | **%.1f** | **%.1f** | **%.1f** |",
+                "| **prescient detector (ours, causal)** | **%.1f** | **%.1f** | **%.1f** |",
                 ours["standard"].normalized, ours["reward_low_FP_rate"].normalized,
                 ours["reward_low_FN_rate"].normalized);
   rows.emplace_back(ours["standard"].normalized, line);
