@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Scores our anomaly detector (src/prescient/anomaly/detector.h) on the NAB corpus (../shared/data/nab) with our NAB scorer, runs
-# the band model's Google Benchmark, and writes both into docs/benchmarks.md between the
-# nab markers. Usage: bench/anomaly/run.sh [BUILD_DIR]
+# Scores our anomaly detector (src/prescient/anomaly/detector.h) on the NAB corpus
+# (../shared/data/nab) with our NAB scorer, runs the band model's and the detector's
+# Google Benchmark, and writes both into docs/benchmarks.md between the nab markers.
+# Usage: bench/anomaly/run.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
