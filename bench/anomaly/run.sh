@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Scores our band detector on the NAB corpus (../shared/data/nab) with our NAB scorer, runs
-# the band model's Google Benchmark, and writes both into docs/benchmarks.md between the
-# nab markers. Usage: bench/anomaly/run.sh [BUILD_DIR]
+# Scores our anomaly detector (src/prescient/anomaly/detector.h) on the NAB corpus
+# (../shared/data/nab) with our NAB scorer, runs the band model's and the detector's
+# Google Benchmark, and writes both into docs/benchmarks.md between the nab markers.
+# Usage: bench/anomaly/run.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
@@ -29,7 +30,7 @@ taskset -c 0 "$build/bench/band_model_bench" --benchmark_min_time=0.5 2>/dev/nul
   echo
   sed -n '/^| detector/,$p' "$out"
   echo
-  echo "Band model speed (Google Benchmark, items = points; targets: evaluation >= 5 M points/s, training >= 1 M points/s):"
+  echo "Band model and detector speed (Google Benchmark, items = points; targets: evaluation >= 5 M points/s, training >= 1 M points/s; BM_DetectorUpdate judges and learns each point):"
   echo
   echo '```'
   cat "$out.speed"

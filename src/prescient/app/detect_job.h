@@ -1,6 +1,7 @@
-// The `prescient detect` job: read a series file, run the band model over it causally
-// (each point judged on the history before it), write one row per point:
-// timestamp,value,expected,lower,upper,score,anomaly.
+// The `prescient detect` job: read a series file, run the anomaly detector over it causally
+// (each point judged on the history before it; anomaly/detector.h), write one row per point:
+// timestamp,value,expected,lower,upper,score,anomaly. expected/lower/upper are the band;
+// score and anomaly are the detector's (an alert is sparse: one per incident).
 // Thread-compatible. Tested by detect_job_test.cc.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "prescient/anomaly/band_model.h"
+#include "prescient/anomaly/detector.h"
 #include "prescient/app/forecast_job.h"
 #include "prescient/core/status.h"
 
