@@ -148,10 +148,12 @@ ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now) const {
   h.shifted = z.shifted;
   double sum = 0, errors = 0;
   int with_errors = 0;
+  std::vector<double> avgs;
   for (const ZonePoint& p : z.recent) {
     if (p.time < now - options_.window || p.time >= now) continue;
     ++h.points;
     sum += p.avg_latency_s;
+    avgs.push_back(p.avg_latency_s);
     h.window_max_latency_s = std::max(h.window_max_latency_s, p.max_latency_s);
     if (p.error_rate.has_value()) {
       errors += *p.error_rate;
@@ -184,9 +186,12 @@ ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now) const {
   std::string baseline_reason;
   double degradation = 0;
   if (h.baseline_latency_s.has_value() && *h.baseline_latency_s > 0) {
-    degradation = h.window_avg_latency_s / *h.baseline_latency_s - 1;
+    std::sort(avgs.begin(), avgs.end());
+    const size_t mid = avgs.size() / 2;
+    h.window_median_latency_s = avgs.size() % 2 == 1 ? avgs[mid] : (avgs[mid - 1] + avgs[mid]) / 2;
+    degradation = h.window_median_latency_s / *h.baseline_latency_s - 1;
     h.degradation = degradation;
-    baseline_reason = "window avg " + Ms(h.window_avg_latency_s) + " is " + Pct(degradation) +
+    baseline_reason = "window median " + Ms(h.window_median_latency_s) + " is " + Pct(degradation) +
                       " above the 7-day baseline " + Ms(*h.baseline_latency_s);
   }
   if (!gray.empty()) {

@@ -16,8 +16,11 @@
 //     timeouts");
 //   - against the zone's own 7-day baseline: the median of its hourly mean latencies over
 //     the last 7 days (at least 24 completed hours; the median keeps an incident shorter
-//     than half the history from moving it), degradation = window average / baseline - 1:
-//     >= 20% is a warning, >= 30% makes the zone a shift candidate;
+//     than half the history from moving it), degradation = window median / baseline - 1,
+//     the window median of the minute averages so that one bad minute (a 30 ms blip on
+//     a 5 ms zone would move a 15-minute mean by 33%) does not shift a zone, while a
+//     sustained small degradation (5 -> 7 ms) does: >= 20% is a warning, >= 30% makes
+//     the zone a shift candidate;
 //   - the shift decision is cross-zone, with an SRE's guardrails: at most
 //     max_shifted_zones (1) zones shifted at a time, and never when fewer than
 //     min_healthy_zones (2) healthy, unshifted zones would be left to carry the traffic.
@@ -71,9 +74,10 @@ struct ZoneHealth {
   int points = 0;      // In the window.
   double window_avg_latency_s = 0;
   double window_max_latency_s = 0;
+  double window_median_latency_s = 0;       // Set when there is a baseline.
   std::optional<double> window_error_rate;  // Unset: no point in the window had one.
   std::optional<double> baseline_latency_s;
-  std::optional<double> degradation;  // window average / baseline - 1.
+  std::optional<double> degradation;  // window median / baseline - 1.
   bool shift_candidate = false;       // Gray failure, or degradation >= shift_degradation.
   bool shifted = false;               // As told by SetShifted.
   bool shift_recommended = false;     // At most one zone per evaluation.

@@ -99,7 +99,8 @@ TEST_F(ZoneHealthTest, BaselineDegradation) {
   Feed("zone-c", t + 30, t + 45, 0.010, 0.02, 0.0);
   h = detector_->Evaluate(kT0 + Min(t + 45));
   EXPECT_TRUE(h[1].shift_recommended) << h[1].reason;
-  EXPECT_NE(h[1].reason.find("31.0% above the 7-day baseline 10.0 ms"), std::string::npos)
+  EXPECT_NE(h[1].reason.find("window median 13.1 ms is 31.0% above the 7-day baseline 10.0 ms"),
+            std::string::npos)
       << h[1].reason;
 }
 
@@ -109,6 +110,21 @@ TEST_F(ZoneHealthTest, BaselineIsRobustToTheIncident) {
   Feed("zone-b", 24 * 60, 29 * 60, 0.040, 0.100, 0.0);
   EXPECT_NEAR(*At(29 * 60, 1).baseline_latency_s, 0.005, 1e-12);
   EXPECT_GT(*At(29 * 60, 1).degradation, 6.9);
+}
+
+TEST_F(ZoneHealthTest, OneBadMinuteIsNoBaselineDegradation) {
+  FeedAll(0, 24 * 60, 0.005, 0.010);
+  const int t = 24 * 60;
+  Feed("zone-a", t, t + 14, 0.005, 0.010, 0.0);
+  Feed("zone-a", t + 14, t + 15, 0.030, 0.060, 0.0);  // Moves the mean by 33%.
+  ZoneHealth h = At(t + 15, 0);
+  EXPECT_EQ(h.state, ZoneState::kHealthy) << h.reason;
+  EXPECT_NEAR(h.window_avg_latency_s, 0.005 * 14 / 15 + 0.030 / 15, 1e-12);
+  // Sustained for most of the window, it is.
+  Feed("zone-a", t + 15, t + 23, 0.0066, 0.010, 0.0);
+  h = At(t + 23, 0);
+  EXPECT_EQ(h.state, ZoneState::kWarning) << h.reason;
+  EXPECT_TRUE(h.shift_candidate);
 }
 
 TEST_F(ZoneHealthTest, AtMostOneZoneShiftedAndRecovery) {

@@ -102,8 +102,8 @@ class Simulator::Service final : public scaling::ScalingTarget {
       // metrics-server has a sample once a scrape (15 s) has seen the running container.
       h.has_metric = p->started_at.has_value() && now - *p->started_at >= Duration(15);
       // A pod in a zone shifted away gets no traffic: it idles.
-      const bool routed_away = p->node != kNoNode &&
-                               sim_->cluster_.ZoneShifted(sim_->cluster_.node(p->node).zone);
+      const bool routed_away =
+          p->node != kNoNode && sim_->cluster_.ZoneShifted(sim_->cluster_.node(p->node).zone);
       const double util = p->ready && !routed_away ? cpu : spec_.workload.idle_cpu_fraction;
       h.cpu_usage_millicores = util * p->spec.cpu_request_millicores;
       h.metric_timestamp = now;
@@ -127,8 +127,8 @@ class Simulator::Service final : public scaling::ScalingTarget {
     auto& acc = sim_->zone_acc_;
     bool degraded = false;
     for (size_t z = 0; z < routed.size(); ++z) {
-      degraded = degraded || (routed[z] > 0 && (effects[z].extra_latency_s > 0 ||
-                                                effects[z].error_rate > 0));
+      degraded = degraded ||
+                 (routed[z] > 0 && (effects[z].extra_latency_s > 0 || effects[z].error_rate > 0));
     }
     const double arrived = out.arrived, served = out.served, failed = out.failed;
     if (degraded) {
@@ -439,7 +439,8 @@ void Simulator::ZoneEffects() {
   std::fill(effects_.begin(), effects_.end(), ZoneEffect{});
   for (const ZoneFault& f : faults_) {
     if (now_ < f.from || (f.until.has_value() && now_ >= *f.until)) continue;
-    const auto z = static_cast<size_t>(std::find(zones.begin(), zones.end(), f.zone) - zones.begin());
+    const auto z =
+        static_cast<size_t>(std::find(zones.begin(), zones.end(), f.zone) - zones.begin());
     effects_[z].extra_latency_s += f.extra_latency_s;
     effects_[z].error_rate = 1 - (1 - effects_[z].error_rate) * (1 - f.error_rate);
   }
@@ -546,8 +547,8 @@ void Simulator::Tick() {
   }
   ZoneEffects();
   for (auto& s : services_) {
-    s->Traffic(dt_s, std::span<const int>(routed_).subspan(static_cast<size_t>(s->app()) * slots,
-                                                           slots));
+    s->Traffic(dt_s,
+               std::span<const int>(routed_).subspan(static_cast<size_t>(s->app()) * slots, slots));
     s->CountScaleEvent(scoring_);
   }
   Account(dt_s);

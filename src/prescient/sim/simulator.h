@@ -72,7 +72,7 @@ struct SimulatorOptions {
   ClusterOptions cluster;
   SloOptions slo;
   scaling::HpaOptions hpa;
-  bool record_minutes = true;  // Keep per-minute records (for plots and --output).
+  bool record_minutes = true;          // Keep per-minute records (for plots and --output).
   std::vector<ZoneFault> zone_faults;  // More with Simulator::AddZoneFault.
   // A zone's own network latency as its probe sees it, normally (ZoneStats).
   double zone_probe_latency_s = kDefaultZoneProbeLatencySeconds;
@@ -244,10 +244,10 @@ class Simulator {
   // Zones: index in options_.cluster.zones; one more slot for nodes in other zones.
   std::vector<ZoneFault> faults_;
   Rng probe_rng_;
-  std::vector<ZoneEffect> effects_;       // Per zone, this tick.
+  std::vector<ZoneEffect> effects_;        // Per zone, this tick.
   std::vector<ZoneAccumulator> zone_acc_;  // Per zone, this minute.
   std::vector<int> node_zone_;             // Per node, this tick.
-  std::vector<int> ready_zone_;             // Per deployment x zone slot, this tick.
+  std::vector<int> ready_zone_;            // Per deployment x zone slot, this tick.
   std::vector<int> routed_;                // ... of those, the pods that get traffic.
   ZoneMinute last_zone_minute_;
   std::vector<ZoneMinute> zone_minutes_;
