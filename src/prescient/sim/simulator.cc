@@ -102,8 +102,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
       // metrics-server has a sample once a scrape (15 s) has seen the running container.
       h.has_metric = p->started_at.has_value() && now - *p->started_at >= Duration(15);
       // A pod in a zone shifted away gets no traffic: it idles.
-      const bool routed_away =
-          p->node != kNoNode && sim_->cluster_.ZoneShifted(sim_->cluster_.node(p->node).zone);
+      const bool routed_away = sim_->RoutedAway(*p);
       const double util = p->ready && !routed_away ? cpu : spec_.workload.idle_cpu_fraction;
       h.cpu_usage_millicores = util * p->spec.cpu_request_millicores;
       h.metric_timestamp = now;
@@ -424,6 +423,16 @@ Status Simulator::EndZonalShift(std::string_view zone) {
   }
   cluster_.SetZoneShifted(std::string(zone), false);
   return OkStatus();
+}
+
+bool Simulator::RoutedAway(const Pod& p) const {
+  if (p.node == kNoNode || cluster_.shifted_zones().empty()) return false;
+  const size_t slots = options_.cluster.zones.size() + 1;
+  const auto n = static_cast<size_t>(p.node);
+  const size_t i = static_cast<size_t>(p.deployment) * slots +
+                   (n < node_zone_.size() ? static_cast<size_t>(node_zone_[n]) : slots - 1);
+  // As the last tick routed: a shifted zone whose ready pods got no traffic.
+  return cluster_.ZoneShifted(cluster_.node(p.node).zone) && i < routed_.size() && routed_[i] == 0;
 }
 
 void Simulator::Drain() {

@@ -219,6 +219,7 @@ class Simulator {
   void SyncHpas();
   void Account(double dt_s);
   void Drain();
+  bool RoutedAway(const Pod& p) const;
   void ZoneEffects();
   void CloseZoneMinute();
   struct ZoneEffect {
