@@ -63,9 +63,11 @@ Result<ZoneHealthDetector> ZoneHealthDetector::Create(std::vector<std::string> z
     return InvalidArgumentError("zone health: min_points must be in [1, window minutes]");
   }
   if (!(o.avg_latency_threshold_s > 0) || !(o.max_latency_threshold_s > 0) ||
-      !(o.error_rate_threshold > 0 && o.error_rate_threshold <= 1)) {
+      !(o.error_rate_threshold > 0 && o.error_rate_threshold <= 1) ||
+      !(o.error_rate_cap >= o.error_rate_threshold)) {
     return InvalidArgumentError(
-        "zone health: latency thresholds must be > 0, the error rate threshold in (0, 1]");
+        "zone health: latency thresholds must be > 0, the error rate threshold in (0, 1], "
+        "the cap at or above it");
   }
   if (o.baseline_span.count() < 3600 || o.min_baseline_hours < 1) {
     return InvalidArgumentError("zone health: baseline span >= 1h and min_baseline_hours >= 1");
@@ -141,7 +143,58 @@ std::optional<double> ZoneHealthDetector::Baseline(const Zone& z, Timestamp now)
   return median;
 }
 
-ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now) const {
+// Minute by minute, over the zone's own minutes with an error rate: the other zones'
+// rate that minute (median of the unshifted ones reporting one), and the zone's excess
+// over it, capped at error_rate_cap. A minute in which the other zones fail too (their
+// median at or above the threshold) is the service's (overload while the HPA catches
+// up), not the zone's: its excess counts as 0; so does a minute in which no other zone
+// served a request (all the pods in one zone, e.g. after a scale-down to one pod): the
+// zone's errors cannot be told from the service's then (the latency rules still can). Comparing
+// minute by minute matters: when pods start in a zone halfway through an overloaded minute, that
+// zone's minute saw fewer of the failures, which a window-level comparison would read
+// as the other zones failing.
+ZoneHealthDetector::ErrorExcess ZoneHealthDetector::Excess(size_t i, Timestamp now) const {
+  ErrorExcess e;
+  double others_sum = 0, excess_sum = 0;
+  int minutes = 0;
+  std::vector<double> v;
+  for (const ZonePoint& p : state_[i].recent) {
+    if (p.time < now - options_.window || p.time >= now || !p.error_rate.has_value()) continue;
+    ++minutes;
+    double others = 0;
+    if (options_.error_rate_vs_other_zones) {
+      v.clear();
+      for (size_t j = 0; j < zones_.size(); ++j) {
+        if (j == i || state_[j].shifted) continue;
+        for (const ZonePoint& q : state_[j].recent) {
+          if (q.time == p.time && q.error_rate.has_value()) v.push_back(*q.error_rate);
+        }
+      }
+      if (v.empty()) {
+        ++e.alone_minutes;
+        continue;
+      }
+      e.compared = true;
+      std::sort(v.begin(), v.end());
+      const size_t mid = v.size() / 2;
+      others = v.size() % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+      if (others >= options_.error_rate_threshold) {
+        ++e.service_wide_minutes;
+        others_sum += others;
+        continue;
+      }
+    }
+    others_sum += others;
+    excess_sum += std::min(options_.error_rate_cap, std::max(0.0, *p.error_rate - others));
+  }
+  if (minutes > 0) {
+    e.others = others_sum / minutes;
+    e.excess = excess_sum / minutes;
+  }
+  return e;
+}
+
+ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now, const ErrorExcess& e) const {
   const Zone& z = state_[i];
   ZoneHealth h;
   h.zone = zones_[i];
@@ -179,9 +232,23 @@ ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now) const {
     gray.push_back("window max " + Ms(h.window_max_latency_s) + " > " +
                    Ms(options_.max_latency_threshold_s));
   }
-  if (h.window_error_rate.has_value() && *h.window_error_rate >= options_.error_rate_threshold) {
-    gray.push_back("error rate " + Pct(*h.window_error_rate) +
-                   " >= " + Pct(options_.error_rate_threshold));
+  std::string shared_errors;
+  if (h.window_error_rate.has_value()) {
+    h.window_error_excess = e.excess;
+    const std::string vs = e.compared
+                               ? " (" + Pct(e.excess) + " above the other zones' " + Pct(e.others) +
+                                     ", capped at " + Pct(options_.error_rate_cap) + " a minute)"
+                               : std::string();
+    if (e.excess >= options_.error_rate_threshold) {
+      gray.push_back("error rate " + Pct(*h.window_error_rate) + vs +
+                     " >= " + Pct(options_.error_rate_threshold));
+    } else if (e.service_wide_minutes > 0 || e.alone_minutes > 0) {
+      shared_errors = "; errors not judged in " +
+                      std::to_string(e.service_wide_minutes + e.alone_minutes) +
+                      " minute(s): " + std::to_string(e.service_wide_minutes) +
+                      " with errors in the other zones too (service-wide, not zonal), " +
+                      std::to_string(e.alone_minutes) + " with no other zone serving";
+    }
   }
   std::string baseline_reason;
   double degradation = 0;
@@ -202,13 +269,13 @@ ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now) const {
   } else if (h.degradation.has_value() && degradation >= options_.warn_degradation) {
     h.state = ZoneState::kWarning;
     h.shift_candidate = degradation >= options_.shift_degradation;
-    h.reason = baseline_reason + (h.shift_candidate ? " (>= " : " (>= ") +
+    h.reason = baseline_reason + " (>= " +
                Pct(h.shift_candidate ? options_.shift_degradation : options_.warn_degradation) +
                ")" + n;
   } else {
     h.state = ZoneState::kHealthy;
-    h.reason =
-        "window avg " + Ms(h.window_avg_latency_s) + ", max " + Ms(h.window_max_latency_s) + n;
+    h.reason = "window avg " + Ms(h.window_avg_latency_s) + ", max " + Ms(h.window_max_latency_s) +
+               n + shared_errors;
   }
   return h;
 }
@@ -216,7 +283,9 @@ ZoneHealth ZoneHealthDetector::EvaluateZone(size_t i, Timestamp now) const {
 std::vector<ZoneHealth> ZoneHealthDetector::Evaluate(Timestamp now) const {
   std::vector<ZoneHealth> out;
   out.reserve(zones_.size());
-  for (size_t i = 0; i < zones_.size(); ++i) out.push_back(EvaluateZone(i, now));
+  for (size_t i = 0; i < zones_.size(); ++i) {
+    out.push_back(EvaluateZone(i, now, Excess(i, now)));
+  }
   int shifted = 0, healthy = 0;
   int worst = -1;
   for (size_t i = 0; i < out.size(); ++i) {

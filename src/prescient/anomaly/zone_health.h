@@ -11,9 +11,17 @@
 // Rules, each threshold an option with the design's default:
 //   - a sliding window (15 min) needs at least 10 one-minute points, else the zone's
 //     state is "insufficient data" (missing minutes count against it);
-//   - gray failure: window-average latency > 50 ms, or window-max > 200 ms, or the
-//     window's error rate >= 1% (the lower end of the design's "1-5% intermittent
-//     timeouts");
+//   - gray failure: window-average latency > 50 ms, or window-max > 200 ms, or an
+//     error rate >= 1% (the lower end of the design's "1-5% intermittent timeouts")
+//     that is the zone's own: minute by minute, the zone's rate above the other zones'
+//     (the median of the unshifted zones reporting one, as a mesh's outlier detection
+//     compares a host with its cluster), capped at 5% a minute, averaged over the
+//     window; a minute in which the other zones fail too is the service's (overload
+//     while the HPA catches up) and counts 0, as does one in which no other zone
+//     served requests (nothing to compare with). So service-wide errors single out no
+//     zone.
+//     error_rate_vs_other_zones = false judges the absolute rate. Latency is a zone's
+//     own (a probe's), so it is judged absolutely;
 //   - against the zone's own 7-day baseline: the median of its hourly mean latencies over
 //     the last 7 days (at least 24 completed hours; the median keeps an incident shorter
 //     than half the history from moving it), degradation = window median / baseline - 1,
@@ -47,7 +55,14 @@ struct ZoneHealthOptions {
   int min_points = 10;
   double avg_latency_threshold_s = 0.050;  // Window average above it: gray failure.
   double max_latency_threshold_s = 0.200;  // Window maximum above it: gray failure.
-  double error_rate_threshold = 0.01;      // Window error rate at or above it.
+  // Gray failure when the window's mean, over the zone's minutes, of its per-minute
+  // excess over the other zones' error rate is at or above this...
+  double error_rate_threshold = 0.01;
+  // ... each minute's excess capped here (the design's "1-5%": one minute of an
+  // overload artefact cannot make a window alone)...
+  double error_rate_cap = 0.05;
+  // ... and the excess over the other zones' rate (false: over 0).
+  bool error_rate_vs_other_zones = true;
   Duration baseline_span{7 * 24 * 3600};
   int min_baseline_hours = 24;     // Completed hours needed before a baseline exists.
   double warn_degradation = 0.20;  // Window average >= (1 + this) x baseline: warning.
@@ -76,6 +91,7 @@ struct ZoneHealth {
   double window_max_latency_s = 0;
   double window_median_latency_s = 0;       // Set when there is a baseline.
   std::optional<double> window_error_rate;  // Unset: no point in the window had one.
+  double window_error_excess = 0;           // What the error rule judges (see options).
   std::optional<double> baseline_latency_s;
   std::optional<double> degradation;  // window median / baseline - 1.
   bool shift_candidate = false;       // Gray failure, or degradation >= shift_degradation.
@@ -115,7 +131,15 @@ class ZoneHealthDetector {
   };
   ZoneHealthDetector(std::vector<std::string> zones, ZoneHealthOptions options);
   int Find(std::string_view zone) const;
-  ZoneHealth EvaluateZone(size_t i, Timestamp now) const;
+  struct ErrorExcess {
+    bool compared = false;  // Some other zone reported an error rate in those minutes.
+    double others = 0;      // Mean over the zone's minutes of the others' median.
+    double excess = 0;      // Mean over the zone's minutes of its capped excess.
+    int service_wide_minutes = 0;
+    int alone_minutes = 0;  // No other zone reported an error rate.
+  };
+  ErrorExcess Excess(size_t i, Timestamp now) const;
+  ZoneHealth EvaluateZone(size_t i, Timestamp now, const ErrorExcess& e) const;
   std::optional<double> Baseline(const Zone& z, Timestamp now) const;
 
   std::vector<std::string> zones_;

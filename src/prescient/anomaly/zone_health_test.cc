@@ -62,11 +62,65 @@ TEST_F(ZoneHealthTest, MaxLatencyThreshold) {
 }
 
 TEST_F(ZoneHealthTest, ErrorRateThreshold) {
-  Feed("zone-a", 0, 15, 0.005, 0.01, 0.009);
-  EXPECT_EQ(At(15, 0).state, ZoneState::kHealthy);
-  Feed("zone-b", 0, 15, 0.005, 0.01, 0.011);
-  EXPECT_EQ(At(15, 1).state, ZoneState::kGrayFailure);
-  EXPECT_NE(At(15, 1).reason.find("error rate 1.1%"), std::string::npos);
+  // 0.9% against the other zones' 0%, then 1.1%.
+  Feed("zone-a", 0, 15, 0.005, 0.01, 0.0);
+  Feed("zone-c", 0, 15, 0.005, 0.01, 0.0);
+  Feed("zone-b", 0, 15, 0.005, 0.01, 0.009);
+  EXPECT_EQ(At(15, 1).state, ZoneState::kHealthy);
+  Feed("zone-a", 15, 30, 0.005, 0.01, 0.0);
+  Feed("zone-c", 15, 30, 0.005, 0.01, 0.0);
+  Feed("zone-b", 15, 30, 0.005, 0.01, 0.011);
+  const ZoneHealth h = At(30, 1);
+  EXPECT_EQ(h.state, ZoneState::kGrayFailure);
+  EXPECT_NE(h.reason.find("error rate 1.1% (1.1% above the other zones' 0.0%, capped at 5.0% a "
+                          "minute) >= 1.0%"),
+            std::string::npos)
+      << h.reason;
+  EXPECT_TRUE(h.shift_recommended);
+}
+
+TEST_F(ZoneHealthTest, OneMinuteOfErrorsIsCapped) {
+  FeedAll(0, 14, 0.005, 0.01);
+  Feed("zone-b", 14, 17, 0.005, 0.01, 0.0);
+  Feed("zone-c", 14, 17, 0.005, 0.01, 0.0);
+  Feed("zone-a", 14, 15, 0.005, 0.01, 0.40);
+  EXPECT_EQ(At(15, 0).state, ZoneState::kHealthy);  // 5% / 15 minutes.
+  EXPECT_NEAR(At(15, 0).window_error_excess, 0.05 / 15, 1e-12);
+  Feed("zone-a", 15, 17, 0.005, 0.01, 0.40);
+  EXPECT_EQ(At(17, 0).state, ZoneState::kGrayFailure);  // 3 x 5% / 15.
+}
+
+TEST_F(ZoneHealthTest, ServiceWideErrorsSingleOutNoZone) {
+  FeedAll(0, 15, 0.005, 0.01);  // Error rate 0.
+  Feed("zone-a", 15, 30, 0.005, 0.01, 0.03);
+  Feed("zone-b", 15, 30, 0.005, 0.01, 0.05);
+  Feed("zone-c", 15, 30, 0.005, 0.01, 0.03);
+  const auto h = detector_->Evaluate(kT0 + Min(30));
+  for (const ZoneHealth& z : h) {
+    EXPECT_EQ(z.state, ZoneState::kHealthy) << z.reason;
+    EXPECT_NE(z.reason.find("errors not judged in 15 minute(s): 15 with errors in the other "
+                            "zones too (service-wide, not zonal), 0 with no other zone serving"),
+              std::string::npos)
+        << z.reason;
+  }
+  ZoneHealthOptions absolute;
+  absolute.error_rate_vs_other_zones = false;
+  auto d = ZoneHealthDetector::Create({"zone-a", "zone-b"}, absolute);
+  ASSERT_TRUE(d.ok());
+  for (int m = 0; m < 15; ++m) {
+    ASSERT_TRUE(d->Add("zone-a", {kT0 + Min(m), 0.005, 0.01, 0.03}).ok());
+    ASSERT_TRUE(d->Add("zone-b", {kT0 + Min(m), 0.005, 0.01, 0.03}).ok());
+  }
+  EXPECT_EQ(d->Evaluate(kT0 + Min(15))[0].state, ZoneState::kGrayFailure);
+}
+
+TEST_F(ZoneHealthTest, ErrorsOfTheOnlyServingZoneAreNotItsOwn) {
+  Feed("zone-a", 0, 15, 0.005, 0.01, 0.5);
+  Feed("zone-b", 0, 15, 0.005, 0.01);  // No requests routed.
+  Feed("zone-c", 0, 15, 0.005, 0.01);
+  const ZoneHealth h = At(15, 0);
+  EXPECT_EQ(h.state, ZoneState::kHealthy) << h.reason;
+  EXPECT_NE(h.reason.find("15 with no other zone serving"), std::string::npos) << h.reason;
 }
 
 TEST_F(ZoneHealthTest, BaselineDegradation) {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "prescient/metrics/series_csv.h"
+
 namespace prescient::app {
 namespace {
 
@@ -232,6 +234,110 @@ TEST(ZoneShiftTest, DeterministicForASeed) {
     EXPECT_EQ(a.events[i].reason, b.events[i].reason);
   }
   EXPECT_EQ(a.sim->totals(0).slo_violation_minutes, b.sim->totals(0).slo_violation_minutes);
+}
+
+// The real-shaped load: NASA's July 1995 HTTP trace (testdata/demo), scaled so that its
+// 99th percentile needs 20 pods, with the HPA alone. Two days of health, then zone-b
+// fails for three hours from the second day's busiest hour on. The HPA has SLO minutes
+// of its own on this trace, so the comparison is with the same run without the fault.
+struct TraceRun {
+  std::unique_ptr<sim::Simulator> sim;
+  std::vector<ZoneShiftEvent> events;
+};
+
+TraceRun RunTrace(std::optional<sim::ZoneFault> fault, Timestamp start, Timestamp end) {
+  Result<Series> counts = metrics::ReadSeriesCsv(std::string(PRESCIENT_SOURCE_DIR) +
+                                                 "/testdata/demo/nasa_http_1995_07_1min.csv");
+  EXPECT_TRUE(counts.ok()) << counts.status().ToString();
+  Result<sim::LoadTrace> trace = sim::LoadTrace::FromCounts(*counts, "nasa");
+  EXPECT_TRUE(trace.ok());
+  sim::ServiceSpec s;
+  s.name = "web";
+  s.trace = std::move(trace).value();
+  s.trace.Scale(20 * s.workload.capacity_rps / s.trace.Quantile(0.99));
+  s.initial_replicas = 6;
+  s.hpa_spec.max_replicas = 60;
+  sim::SimulatorOptions o;
+  o.seed = 3;
+  if (fault) o.zone_faults.push_back(*fault);
+  std::vector<sim::ServiceSpec> services;
+  services.push_back(std::move(s));
+  Result<std::unique_ptr<sim::Simulator>> sim =
+      sim::Simulator::Create(o, std::move(services), start);
+  EXPECT_TRUE(sim.ok()) << sim.status().ToString();
+  TraceRun r;
+  r.sim = std::move(sim).value();
+  Result<ZoneShiftLoop> loop = ZoneShiftLoop::Create(r.sim.get());
+  EXPECT_TRUE(loop.ok());
+  EXPECT_TRUE(loop->RunUntil(start + Duration(1800)).ok());
+  r.sim->StartScoring();
+  EXPECT_TRUE(loop->RunUntil(end).ok());
+  r.events = loop->events();
+  return r;
+}
+
+TEST(ZoneShiftTest, RealShapedLoad) {
+  Result<Series> counts = metrics::ReadSeriesCsv(std::string(PRESCIENT_SOURCE_DIR) +
+                                                 "/testdata/demo/nasa_http_1995_07_1min.csv");
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  const Timestamp start = std::chrono::floor<std::chrono::hours>(counts->start());
+  // The busiest hour of the third day.
+  const Timestamp day3 = start + Duration(2 * 86400);
+  Timestamp fault_at = day3;
+  double busiest = -1;
+  for (int h = 0; h < 24; ++h) {
+    const Timestamp t = day3 + Duration(3600 * h);
+    double sum = 0;
+    for (int m = 0; m < 60; ++m) {
+      const auto i = static_cast<size_t>((t - counts->start()).count() / 60 + m);
+      if (i < counts->size()) sum += (*counts)[i];
+    }
+    if (sum > busiest) {
+      busiest = sum;
+      fault_at = t;
+    }
+  }
+  const Timestamp end = fault_at + Duration(4 * 3600);
+  sim::ZoneFault f;
+  f.zone = "zone-b";
+  f.from = fault_at;
+  f.until = fault_at + Duration(3 * 3600);
+  f.extra_latency_s = 0.150;
+  f.error_rate = 0.04;
+  TraceRun healthy = RunTrace(std::nullopt, start, end);
+  TraceRun faulty = RunTrace(f, start, end);
+  for (const ZoneShiftEvent& e : healthy.events) {
+    EXPECT_TRUE(e.time <= start + Duration(600) || e.state == anomaly::ZoneState::kHealthy)
+        << FormatTimestamp(e.time) << " " << e.zone << ": " << e.reason;
+    EXPECT_NE(e.kind, ZoneShiftEvent::Kind::kShiftStarted);
+  }
+  std::optional<Timestamp> detected, shifted;
+  for (const ZoneShiftEvent& e : faulty.events) {
+    if (e.time <= fault_at) {
+      EXPECT_TRUE(e.time <= start + Duration(600) || e.state == anomaly::ZoneState::kHealthy)
+          << FormatTimestamp(e.time) << " " << e.zone << ": " << e.reason;
+      continue;
+    }
+    if (e.zone == "zone-b" && e.state != anomaly::ZoneState::kHealthy && !detected)
+      detected = e.time;
+    if (e.kind == ZoneShiftEvent::Kind::kShiftStarted && !shifted) {
+      EXPECT_EQ(e.zone, "zone-b");
+      shifted = e.time;
+    }
+  }
+  ASSERT_TRUE(detected.has_value());
+  ASSERT_TRUE(shifted.has_value());
+  const Timestamp settled = *shifted + Duration(6 * 60);
+  std::printf(
+      "real trace: fault at %s, detected +%lld min, shift +%lld min; SLO-violation "
+      "minutes from the fault to the end: %d with the fault and the shift (%d of them "
+      "after shift+6m), %d without any fault (%d after shift+6m)\n",
+      FormatTimestamp(fault_at).c_str(), static_cast<long long>(MinutesAfter(*detected, fault_at)),
+      static_cast<long long>(MinutesAfter(*shifted, fault_at)),
+      SloMinutes(*faulty.sim, fault_at, end), SloMinutes(*faulty.sim, settled, end),
+      SloMinutes(*healthy.sim, fault_at, end), SloMinutes(*healthy.sim, settled, end));
+  EXPECT_LE(MinutesAfter(*detected, fault_at), 15);
+  EXPECT_LE(SloMinutes(*faulty.sim, settled, end), SloMinutes(*healthy.sim, settled, end));
 }
 
 }  // namespace
