@@ -185,7 +185,9 @@ class Simulator {
   Status SetPdbMinAvailable(int service, int min_available);
   const std::vector<MinuteRecord>& minutes(int service) const;
   const TrafficCounters& traffic(int service) const;
-  // The service's last tick (all zero before the first): rate, latency tail, CPU.
+  // The service's last tick (all zero before the first): rate, latency tail, CPU. Under a
+  // zone fault the counts include the fault's; the tail is the healthy zones' (the
+  // minute records hold the mixture).
   const TickOutcome& last_tick(int service) const;
   const ClusterTotals& cluster_totals() const { return cluster_totals_; }
   const ClusterState& cluster() const { return cluster_; }
