@@ -187,6 +187,19 @@ bool ClusterState::EvictPod(Pod& pod, Timestamp now) {
   return true;
 }
 
+void ClusterState::SetZoneShifted(const std::string& zone, bool shifted) {
+  auto it = std::find(shifted_zones_.begin(), shifted_zones_.end(), zone);
+  if (shifted && it == shifted_zones_.end()) shifted_zones_.push_back(zone);
+  if (!shifted && it != shifted_zones_.end()) shifted_zones_.erase(it);
+}
+
+bool ClusterState::ZoneShifted(std::string_view zone) const {
+  for (const std::string& z : shifted_zones_) {
+    if (z == zone) return true;
+  }
+  return false;
+}
+
 int ClusterState::ActivePods(DeploymentId id) const {
   int n = 0;
   for (const Pod& p : pods_) n += (p.deployment == id && p.Active()) ? 1 : 0;

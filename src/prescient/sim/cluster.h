@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "prescient/core/random.h"
@@ -123,6 +124,12 @@ class ClusterState {
   ClusterCounters& counters() { return counters_; }
   const ClusterCounters& counters() const { return counters_; }
 
+  // Zonal shift (as AWS ARC's): the scheduler and the provisioner place nothing in a
+  // shifted zone; routing and draining are the simulator's (simulator.h).
+  void SetZoneShifted(const std::string& zone, bool shifted);
+  bool ZoneShifted(std::string_view zone) const;
+  const std::vector<std::string>& shifted_zones() const { return shifted_zones_; }
+
  private:
   void AdvancePods(Timestamp now);
   void AdvanceNodes(Timestamp now);
@@ -144,6 +151,7 @@ class ClusterState {
   std::vector<Pod> pods_;
   int64_t next_uid_ = 1;
   ClusterCounters counters_;
+  std::vector<std::string> shifted_zones_;
 };
 
 }  // namespace prescient::sim

@@ -114,7 +114,7 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
   // In-flight room: launched, not Ready, not being reclaimed, minus pods nominated to it.
   std::map<NodeId, Room> in_flight;
   for (const Node& n : cluster.nodes()) {
-    if (!n.deleted && !n.ready && !n.interruption_at.has_value()) {
+    if (!n.deleted && !n.ready && !n.interruption_at.has_value() && !cluster.ZoneShifted(n.zone)) {
       in_flight[n.id] = {n.allocatable_millicores, n.allocatable_memory_bytes, n.max_pods};
     }
   }
@@ -128,7 +128,8 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
         continue;
       }
       const Node& nominated = cluster.node(p.nominated_node);
-      if (!nominated.deleted && nominated.ready && !nominated.unschedulable)
+      if (!nominated.deleted && nominated.ready && !nominated.unschedulable &&
+          !cluster.ZoneShifted(nominated.zone))
         continue;  // Preemption.
       p.nominated_node = kNoNode;
     }
@@ -163,14 +164,20 @@ int Provisioner::Provision(ClusterState& cluster, Timestamp now) {
     int count = 0;
     const InstanceType* type = ChooseType(sizes, capacity, &count, options.instance_types);
     if (type == nullptr) break;  // Larger than any node type: stays pending, as in Karpenter.
-    // The zone with the fewest live nodes.
+    // The zone with the fewest live nodes, out of the zones not shifted away (all of
+    // them if every zone is).
     std::map<std::string, int> per_zone;
     for (const std::string& z : options.zones) per_zone[z] = 0;
     for (const Node& n : cluster.nodes()) {
       if (!n.deleted) ++per_zone[n.zone];
     }
-    std::string zone = options.zones.front();
+    std::vector<std::string> open;
     for (const std::string& z : options.zones) {
+      if (!cluster.ZoneShifted(z)) open.push_back(z);
+    }
+    if (open.empty()) open = options.zones;
+    std::string zone = open.front();
+    for (const std::string& z : open) {
       if (per_zone[z] < per_zone[zone]) zone = z;
     }
     const NodeId id =

@@ -330,10 +330,43 @@ Result<ScenarioService> DecodeService(const Reader& r, const YAML::Node& n,
   return svc;
 }
 
+Status DecodeFault(const Reader& r, const YAML::Node& n, const std::string& path,
+                   const ClusterOptions& cluster, ScenarioFault& fault) {
+  PRESCIENT_ASSIGN_OR_RETURN(
+      Fields f, r.Map(n, path, {"zone", "from", "duration", "latency", "errorRate"}, {"zone"}));
+  PRESCIENT_ASSIGN_OR_RETURN(fault.zone, r.String(f["zone"], path + ".zone"));
+  if (std::find(cluster.zones.begin(), cluster.zones.end(), fault.zone) == cluster.zones.end()) {
+    std::string known;
+    for (const std::string& z : cluster.zones) known += (known.empty() ? "" : ", ") + z;
+    return r.Error(f["zone"], path + ".zone",
+                   "unknown zone '" + fault.zone + "' (spec.cluster.zones: " + known + ")");
+  }
+  if (Has(f, "from")) {
+    PRESCIENT_ASSIGN_OR_RETURN(fault.from, r.Dur(f["from"], path + ".from", true));
+  }
+  if (Has(f, "duration")) {
+    PRESCIENT_ASSIGN_OR_RETURN(fault.duration, r.Dur(f["duration"], path + ".duration", false));
+  }
+  if (!Has(f, "latency") && !Has(f, "errorRate"))
+    return r.Error(n, path, "give latency, errorRate or both");
+  if (Has(f, "latency")) {
+    PRESCIENT_ASSIGN_OR_RETURN(const std::string l, r.String(f["latency"], path + ".latency"));
+    PRESCIENT_ASSIGN_OR_RETURN(fault.latency_s,
+                               r.Wrap(f["latency"], path + ".latency", ParseSecondsQuantity(l)));
+    if (!(fault.latency_s >= 0)) return r.Error(f["latency"], path + ".latency", "must be >= 0");
+  }
+  if (Has(f, "errorRate")) {
+    PRESCIENT_ASSIGN_OR_RETURN(fault.error_rate, r.Number(f["errorRate"], path + ".errorRate"));
+    if (fault.error_rate < 0 || fault.error_rate > 1)
+      return r.Error(f["errorRate"], path + ".errorRate", "must be in [0, 1]");
+  }
+  return OkStatus();
+}
+
 Status DecodeSpec(const Reader& r, const YAML::Node& n, Scenario& s) {
   PRESCIENT_ASSIGN_OR_RETURN(
-      Fields f,
-      r.Map(n, "spec", {"seed", "tick", "startAfter", "cluster", "services"}, {"services"}));
+      Fields f, r.Map(n, "spec", {"seed", "tick", "startAfter", "cluster", "services", "faults"},
+                      {"services"}));
   if (Has(f, "seed")) {
     PRESCIENT_ASSIGN_OR_RETURN(const int64_t seed, r.Integer(f["seed"], "spec.seed", 0,
                                                              std::numeric_limits<int64_t>::max()));
@@ -362,6 +395,16 @@ Status DecodeSpec(const Reader& r, const YAML::Node& n, Scenario& s) {
                      "duplicate service name '" + svc.spec.name + "'");
     }
     s.services.push_back(std::move(svc));
+  }
+  if (Has(f, "faults")) {
+    PRESCIENT_ASSIGN_OR_RETURN(std::vector<YAML::Node> faults,
+                               r.Sequence(f["faults"], "spec.faults"));
+    for (size_t i = 0; i < faults.size(); ++i) {
+      ScenarioFault fault;
+      PRESCIENT_RETURN_IF_ERROR(
+          DecodeFault(r, faults[i], Reader::Index("spec.faults", i), s.options.cluster, fault));
+      s.faults.push_back(std::move(fault));
+    }
   }
   return OkStatus();
 }
@@ -420,6 +463,16 @@ Status LoadScenarioTraces(Scenario& scenario, const std::string& base_dir) {
     svc.spec.trace = std::move(*trace);
   }
   if (latest.has_value()) scenario.start = *latest + scenario.start_after;
+  scenario.options.zone_faults.clear();
+  for (const ScenarioFault& f : scenario.faults) {
+    ZoneFault z;
+    z.zone = f.zone;
+    z.from = scenario.start + f.from;
+    if (f.duration.has_value()) z.until = z.from + *f.duration;
+    z.extra_latency_s = f.latency_s;
+    z.error_rate = f.error_rate;
+    scenario.options.zone_faults.push_back(std::move(z));
+  }
   return OkStatus();
 }
 

@@ -47,13 +47,25 @@ struct ScenarioService {
   ScenarioPolicy policy;
 };
 
+// spec.faults[]: a zone's gray failure, relative to the scenario's start.
+struct ScenarioFault {
+  std::string zone;
+  Duration from{0};                  // After the start.
+  std::optional<Duration> duration;  // Unset: for ever.
+  double latency_s = 0;
+  double error_rate = 0;
+};
+
 struct Scenario {
   std::string name;
   std::string source;  // The file it came from, for messages.
   SimulatorOptions options;
   Duration start_after = kDefaultStartAfter;
   std::vector<ScenarioService> services;
-  Timestamp start{};  // Set by LoadScenarioTraces: the latest trace start + start_after.
+  std::vector<ScenarioFault> faults;
+  // Set by LoadScenarioTraces: the latest trace start + start_after; it also turns
+  // `faults` into options.zone_faults from it.
+  Timestamp start{};
 };
 
 // Decodes a scenario; no file is read (traces stay unloaded). `source_name` prefixes

@@ -307,6 +307,40 @@ spec:
   EXPECT_TRUE(ParseScenario(yaml, "s.yaml").ok());
 }
 
+TEST(ScenarioTest, ZoneFaults) {
+  Result<Scenario> s = ParseScenario(
+      WithService("  faults:\n"
+                  "  - {zone: zone-b, from: 2h, duration: 30m, latency: 150ms, errorRate: 0.02}\n"
+                  "  - {zone: zone-c, errorRate: 0.05}\n"),
+      "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_EQ(s->faults.size(), 2u);
+  EXPECT_EQ(s->faults[0].zone, "zone-b");
+  EXPECT_EQ(s->faults[0].from, Duration(7200));
+  EXPECT_EQ(s->faults[0].duration, Duration(1800));
+  EXPECT_DOUBLE_EQ(s->faults[0].latency_s, 0.15);
+  EXPECT_DOUBLE_EQ(s->faults[0].error_rate, 0.02);
+  EXPECT_EQ(s->faults[1].from, Duration(0));
+  EXPECT_FALSE(s->faults[1].duration.has_value());
+  EXPECT_EQ(s->faults[1].latency_s, 0);
+
+  auto fault = [](const std::string& f) {
+    return ErrorOf(WithService("  faults:\n  - " + f + "\n"));
+  };
+  EXPECT_THAT(
+      fault("{zone: zone-x, errorRate: 0.1}"),
+      HasSubstr("s.yaml:10: spec.faults[0].zone: unknown zone 'zone-x' (spec.cluster.zones: "
+                "zone-a, zone-b, zone-c)"));
+  EXPECT_THAT(fault("{zone: zone-a}"),
+              HasSubstr("spec.faults[0]: give latency, errorRate or both"));
+  EXPECT_THAT(fault("{zone: zone-a, errorRate: 2}"),
+              HasSubstr("spec.faults[0].errorRate: must be in [0, 1]"));
+  EXPECT_THAT(fault("{zone: zone-a, latency: fast}"), HasSubstr("spec.faults[0].latency: "));
+  EXPECT_THAT(fault("{zone: zone-a, errorRate: 0.1, until: 2h}"), HasSubstr("spec.faults[0]"));
+  EXPECT_THAT(fault("{zone: zone-a, errorRate: 0.1, duration: 0s}"),
+              HasSubstr("spec.faults[0].duration"));
+}
+
 class ScenarioFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -340,6 +374,25 @@ TEST_F(ScenarioFileTest, TracesAreRelativeToTheScenarioAndScaled) {
   // Rates 1..10 rps; scaled so that the 99th percentile is 5 pods x 100 rps.
   EXPECT_NEAR(trace.Quantile(0.99), 500, 1e-6);
   EXPECT_EQ(s->start, trace.start() + Duration(3600));
+  EXPECT_TRUE(s->options.zone_faults.empty());
+}
+
+TEST_F(ScenarioFileTest, FaultsStartRelativeToTheStart) {
+  std::string csv = "timestamp,value\n";
+  for (int i = 0; i < 300; ++i) csv += std::to_string(1404165600 + 60 * i) + ",600\n";
+  Write("t.csv", csv);
+  const std::string path =
+      Write("s.yaml", WithService("  faults: [{zone: zone-b, from: 2h, duration: 30m, "
+                                  "latency: 150ms}]\n"));
+  Result<Scenario> s = LoadScenario(path);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_EQ(s->options.zone_faults.size(), 1u);
+  const ZoneFault& f = s->options.zone_faults[0];
+  EXPECT_EQ(f.zone, "zone-b");
+  EXPECT_EQ(f.from, s->start + Duration(7200));
+  EXPECT_EQ(f.until, s->start + Duration(9000));
+  EXPECT_DOUBLE_EQ(f.extra_latency_s, 0.15);
+  EXPECT_EQ(f.error_rate, 0);
 }
 
 TEST_F(ScenarioFileTest, MissingTraceNamesTheField) {

@@ -41,7 +41,10 @@ bool ToleratesNode(const PodTemplate& pod, const Node& node) {
 
 namespace {
 
-bool Schedulable(const Node& n) { return !n.deleted && n.ready && !n.unschedulable; }
+// A shifted zone (ClusterState::SetZoneShifted) takes no new pod, as if cordoned.
+bool Schedulable(const ClusterState& c, const Node& n) {
+  return !n.deleted && n.ready && !n.unschedulable && !c.ZoneShifted(n.zone);
+}
 
 double MostAllocatedScore(const Node& n, const PodTemplate& pod) {
   const double cpu = static_cast<double>(n.requested_millicores + pod.cpu_request_millicores) /
@@ -76,7 +79,7 @@ class Pass {
     int best_zone = std::numeric_limits<int>::max();
     double best_score = -1;
     for (const Node& n : cluster_.nodes()) {
-      if (!Schedulable(n) || !ToleratesNode(pod.spec, n) ||
+      if (!Schedulable(cluster_, n) || !ToleratesNode(pod.spec, n) ||
           !n.Fits(pod.spec.cpu_request_millicores, pod.spec.memory_request_bytes)) {
         continue;
       }
@@ -95,7 +98,7 @@ class Pass {
     if (pod.spec.priority <= lowest_bound_priority_) return false;  // Nothing to preempt.
     // PodEligibleToPreemptOthers: a pod nominated to a node where its lower-priority
     // victims are still terminating waits for their room rather than preempting more.
-    if (pod.nominated_node != kNoNode && Schedulable(cluster_.node(pod.nominated_node))) {
+    if (pod.nominated_node != kNoNode && Schedulable(cluster_, cluster_.node(pod.nominated_node))) {
       for (const Pod& p : cluster_.pods()) {
         if (p.node == pod.nominated_node && !p.Active() && p.spec.priority < pod.spec.priority) {
           return false;
@@ -106,7 +109,7 @@ class Pass {
     int best_max_priority = std::numeric_limits<int>::max();
     std::vector<Pod*> best_victims;
     for (const Node& n : cluster_.nodes()) {
-      if (!Schedulable(n) || !ToleratesNode(pod.spec, n)) continue;
+      if (!Schedulable(cluster_, n) || !ToleratesNode(pod.spec, n)) continue;
       std::vector<Pod*> lower;
       for (Pod& p : cluster_.pods()) {
         if (p.node == n.id && p.Active() && p.spec.priority < pod.spec.priority)

@@ -9,12 +9,22 @@
 //      (scaling/hpa_controller.h);
 //   5. traffic: each service's rate at the tick's midpoint meets its ready pods
 //      (workload.h); minutes are closed and judged against the SLO.
+// Zones. Before step 1, pods in a zone shifted away are evicted (PDBs respected), so
+// step 1 recreates them elsewhere. In step 5 the load is spread evenly over the ready
+// pods outside shifted zones, so each zone serves its pods' share; the queueing is the
+// same for every pod (even load), and a zone fault then adds its latency to that zone's
+// share of the requests and fails its error rate of them. The minute's p99 is the
+// quantile of the mixture of the zones' latency tails, so the SLO judgement includes a
+// degraded zone in proportion to the traffic it serves. Each tick also takes one probe
+// per zone (its own latency, ZoneStats), from an Rng of its own so the cluster's draws
+// (start-up and provisioning delays) are the same with or without zones in play.
 // Costs accrue per tick: every launched node bills from launch to deletion (EC2 bills
 // while the instance boots), pods count from binding to release.
 #include "prescient/sim/simulator.h"
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "prescient/sim/scheduler.h"
 
@@ -91,7 +101,9 @@ class Simulator::Service final : public scaling::ScalingTarget {
       h.cpu_request_millicores = p->spec.cpu_request_millicores;
       // metrics-server has a sample once a scrape (15 s) has seen the running container.
       h.has_metric = p->started_at.has_value() && now - *p->started_at >= Duration(15);
-      const double util = p->ready ? cpu : spec_.workload.idle_cpu_fraction;
+      // A pod in a zone shifted away gets no traffic: it idles.
+      const bool routed_away = sim_->RoutedAway(*p);
+      const double util = p->ready && !routed_away ? cpu : spec_.workload.idle_cpu_fraction;
       h.cpu_usage_millicores = util * p->spec.cpu_request_millicores;
       h.metric_timestamp = now;
       h.metric_window = Duration(30);
@@ -103,16 +115,60 @@ class Simulator::Service final : public scaling::ScalingTarget {
     if (decision.rescale) d.replicas = decision.desired_replicas;
   }
 
-  void Traffic(double dt_s, int ready) {
+  // `routed`: the ready pods that get traffic, per zone slot.
+  void Traffic(double dt_s, std::span<const int> routed) {
+    int serving = 0;
+    for (int n : routed) serving += n;
+    serving_ = serving;
     const double mid = static_cast<double>(sim_->now_.time_since_epoch().count()) + dt_s / 2;
-    const TickOutcome out = model_.Step(spec_.trace.RateAt(mid), ready, dt_s, slo().p99_s);
-    minute_.Add(out, dt_s);
+    TickOutcome out = model_.Step(spec_.trace.RateAt(mid), serving, dt_s, slo().p99_s);
+    const auto& effects = sim_->effects_;
+    auto& acc = sim_->zone_acc_;
+    bool degraded = false;
+    for (size_t z = 0; z < routed.size(); ++z) {
+      degraded = degraded ||
+                 (routed[z] > 0 && (effects[z].extra_latency_s > 0 || effects[z].error_rate > 0));
+    }
+    const double arrived = out.arrived, served = out.served, failed = out.failed;
+    if (degraded) {
+      tails_.clear();
+      parts_.clear();
+      out.served = 0;
+      out.over_slo = 0;
+    }
+    for (size_t z = 0; z < routed.size() && serving > 0; ++z) {
+      if (routed[z] == 0) continue;
+      const double share = static_cast<double>(routed[z]) / serving;
+      acc[z].requests += share * arrived;
+      acc[z].failed += share * failed;
+      if (!degraded) continue;
+      double s = share * served;
+      double f = s * effects[z].error_rate;
+      s -= f;
+      LatencyTail tail = out.tail;
+      tail.floor_s += effects[z].extra_latency_s;
+      if (tail.floor_s >= spec_.workload.request_timeout_s) {
+        f += s;
+        s = 0;
+      }
+      acc[z].failed += f;
+      out.failed += f;
+      out.served += s;
+      out.over_slo += s * tail.Exceeds(slo().p99_s);
+      tails_.push_back(tail);
+      parts_.push_back(s);
+    }
+    if (degraded) {
+      minute_.Add(out, dt_s, tails_, parts_);
+    } else {
+      minute_.Add(out, dt_s);
+    }
     traffic_.arrived += out.arrived;
     traffic_.served += out.served;
     traffic_.failed += out.failed;
     traffic_.over_slo += out.over_slo;
     last_tick_ = out;
-    cpu_ring_[ring_pos_] = ready > 0 ? out.cpu_utilization : 0;
+    cpu_ring_[ring_pos_] = serving > 0 ? out.cpu_utilization : 0;
     ring_pos_ = (ring_pos_ + 1) % cpu_ring_.size();
   }
 
@@ -122,6 +178,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
     r.stats = minute_.Finish();
     r.replicas = Replicas();
     r.ready = ready;
+    r.serving = serving_;
     r.hpa_min = HpaMinReplicas();
     r.placeholders = sim_->cluster_.deployments()[static_cast<size_t>(placeholder_)].replicas;
     r.slo_violation = r.stats.p99_s > slo().p99_s || r.stats.error_rate > slo().error_rate;
@@ -191,6 +248,9 @@ class Simulator::Service final : public scaling::ScalingTarget {
   std::vector<MinuteRecord> records_;
   TrafficCounters traffic_;
   TickOutcome last_tick_;
+  int serving_ = 0;
+  std::vector<LatencyTail> tails_;  // Per zone, a degraded tick's parts (reused).
+  std::vector<double> parts_;
 };
 
 Simulator::Simulator(SimulatorOptions options, Timestamp start)
@@ -198,7 +258,12 @@ Simulator::Simulator(SimulatorOptions options, Timestamp start)
       now_(start),
       clock_(start),
       next_hpa_sync_(start),
-      cluster_(options_.cluster, options_.seed) {}
+      cluster_(options_.cluster, options_.seed),
+      probe_rng_(options_.seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL) {
+  const size_t slots = options_.cluster.zones.size() + 1;
+  effects_.assign(slots, {});
+  zone_acc_.assign(slots, {});
+}
 
 Simulator::~Simulator() = default;
 
@@ -211,8 +276,16 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options,
                                 FormatDuration(options.tick) + ")");
   }
   if (options.cluster.zones.empty()) return InvalidArgumentError("simulator: no zone");
+  if (!(std::isfinite(options.zone_probe_latency_s) && options.zone_probe_latency_s >= 0)) {
+    return InvalidArgumentError("simulator: zone_probe_latency_s must be >= 0");
+  }
   start = std::chrono::floor<std::chrono::minutes>(start);
+  std::vector<ZoneFault> faults = std::move(options.zone_faults);
+  options.zone_faults.clear();
   std::unique_ptr<Simulator> sim(new Simulator(std::move(options), start));
+  for (ZoneFault& f : faults) {
+    if (Status st = sim->AddZoneFault(std::move(f)); !st.ok()) return st;
+  }
   for (ServiceSpec& spec : services) {
     if (!(spec.workload.capacity_rps > 0)) {
       return InvalidArgumentError("service " + spec.name + ": capacity_rps must be > 0");
@@ -308,6 +381,121 @@ int Simulator::LiveNodes() const {
   return n;
 }
 
+Status Simulator::AddZoneFault(ZoneFault fault) {
+  const auto& zones = options_.cluster.zones;
+  if (std::find(zones.begin(), zones.end(), fault.zone) == zones.end()) {
+    return InvalidArgumentError("zone fault: unknown zone \"" + fault.zone + "\"");
+  }
+  if (!(std::isfinite(fault.extra_latency_s) && fault.extra_latency_s >= 0)) {
+    return InvalidArgumentError("zone fault " + fault.zone + ": latency must be >= 0");
+  }
+  if (!(fault.error_rate >= 0 && fault.error_rate <= 1)) {
+    return InvalidArgumentError("zone fault " + fault.zone + ": error rate must be in [0, 1]");
+  }
+  if (fault.until.has_value() && *fault.until <= fault.from) {
+    return InvalidArgumentError("zone fault " + fault.zone + ": until must be after from");
+  }
+  faults_.push_back(std::move(fault));
+  options_.zone_faults = faults_;  // What the options now say.
+  return OkStatus();
+}
+
+Status Simulator::StartZonalShift(std::string_view zone) {
+  const auto& zones = options_.cluster.zones;
+  if (std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+    return NotFoundError("zonal shift: unknown zone \"" + std::string(zone) + "\"");
+  }
+  if (cluster_.ZoneShifted(zone)) return OkStatus();
+  int open = 0;
+  for (const std::string& z : zones) open += cluster_.ZoneShifted(z) ? 0 : 1;
+  if (open <= 1) {
+    return FailedPreconditionError("zonal shift: " + std::string(zone) +
+                                   " is the last zone not shifted away");
+  }
+  cluster_.SetZoneShifted(std::string(zone), true);
+  return OkStatus();
+}
+
+Status Simulator::EndZonalShift(std::string_view zone) {
+  const auto& zones = options_.cluster.zones;
+  if (std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+    return NotFoundError("zonal shift: unknown zone \"" + std::string(zone) + "\"");
+  }
+  cluster_.SetZoneShifted(std::string(zone), false);
+  return OkStatus();
+}
+
+bool Simulator::RoutedAway(const Pod& p) const {
+  if (p.node == kNoNode || cluster_.shifted_zones().empty()) return false;
+  const size_t slots = options_.cluster.zones.size() + 1;
+  const auto n = static_cast<size_t>(p.node);
+  const size_t i = static_cast<size_t>(p.deployment) * slots +
+                   (n < node_zone_.size() ? static_cast<size_t>(node_zone_[n]) : slots - 1);
+  // As the last tick routed: a shifted zone whose ready pods got no traffic.
+  return cluster_.ZoneShifted(cluster_.node(p.node).zone) && i < routed_.size() && routed_[i] == 0;
+}
+
+void Simulator::Drain() {
+  if (cluster_.shifted_zones().empty()) return;
+  for (Pod& p : cluster_.pods()) {
+    if (!p.Active() || p.node == kNoNode) continue;
+    if (cluster_.ZoneShifted(cluster_.node(p.node).zone)) cluster_.EvictPod(p, now_);
+  }
+}
+
+void Simulator::ZoneEffects() {
+  const auto& zones = options_.cluster.zones;
+  std::fill(effects_.begin(), effects_.end(), ZoneEffect{});
+  for (const ZoneFault& f : faults_) {
+    if (now_ < f.from || (f.until.has_value() && now_ >= *f.until)) continue;
+    const auto z =
+        static_cast<size_t>(std::find(zones.begin(), zones.end(), f.zone) - zones.begin());
+    effects_[z].extra_latency_s += f.extra_latency_s;
+    effects_[z].error_rate = 1 - (1 - effects_[z].error_rate) * (1 - f.error_rate);
+  }
+  for (size_t z = 0; z < zones.size(); ++z) {
+    const double probe =
+        options_.zone_probe_latency_s * probe_rng_.Uniform(0.8, 1.2) + effects_[z].extra_latency_s;
+    ZoneAccumulator& a = zone_acc_[z];
+    a.latency_sum += probe;
+    a.latency_max = std::max(a.latency_max, probe);
+    ++a.samples;
+  }
+}
+
+void Simulator::CloseZoneMinute() {
+  const auto& zones = options_.cluster.zones;
+  const size_t slots = zones.size() + 1;
+  ZoneMinute m;
+  m.time = now_ - Duration(60);
+  m.zones.resize(zones.size());
+  for (size_t z = 0; z < zones.size(); ++z) {
+    ZoneStats& st = m.zones[z];
+    const ZoneAccumulator& a = zone_acc_[z];
+    st.zone = zones[z];
+    st.avg_latency_s = a.samples > 0 ? a.latency_sum / a.samples : 0;
+    st.max_latency_s = a.latency_max;
+    st.requests = a.requests;
+    st.failed = a.failed;
+    if (a.requests > 0) st.error_rate = std::min(1.0, a.failed / a.requests);
+    for (const auto& s : services_) {
+      const size_t base = static_cast<size_t>(s->app()) * slots;
+      st.ready_pods += ready_zone_[base + z];
+      st.serving_pods += routed_[base + z];
+    }
+    st.shifted = cluster_.ZoneShifted(zones[z]);
+    st.fault = effects_[z].extra_latency_s > 0 || effects_[z].error_rate > 0;
+  }
+  for (const Node& n : cluster_.nodes()) {
+    if (n.deleted) continue;
+    const int z = node_zone_[static_cast<size_t>(n.id)];
+    if (z < static_cast<int>(zones.size())) ++m.zones[static_cast<size_t>(z)].nodes;
+  }
+  std::fill(zone_acc_.begin(), zone_acc_.end(), ZoneAccumulator{});
+  if (scoring_ && options_.record_minutes) zone_minutes_.push_back(m);
+  last_zone_minute_ = std::move(m);
+}
+
 void Simulator::RunUntil(Timestamp t) {
   while (now_ < t) Tick();
 }
@@ -321,6 +509,7 @@ void Simulator::SyncHpas() {
 
 void Simulator::Tick() {
   const double dt_s = static_cast<double>(options_.tick.count());
+  Drain();
   cluster_.Reconcile(now_);
   Schedule(cluster_, now_);
   provisioner_.Provision(cluster_, now_);
@@ -334,14 +523,41 @@ void Simulator::Tick() {
   active_.assign(deployments, 0);
   ready_.assign(deployments, 0);
   bound_.assign(deployments, 0);
+  const auto& zones = options_.cluster.zones;
+  const size_t slots = zones.size() + 1;
+  node_zone_.resize(cluster_.nodes().size());
+  for (const Node& n : cluster_.nodes()) {
+    node_zone_[static_cast<size_t>(n.id)] =
+        static_cast<int>(std::find(zones.begin(), zones.end(), n.zone) - zones.begin());
+  }
+  ready_zone_.assign(deployments * slots, 0);
   for (const Pod& p : cluster_.pods()) {
     const auto d = static_cast<size_t>(p.deployment);
     active_[d] += p.Active() ? 1 : 0;
     ready_[d] += p.Serving() ? 1 : 0;
     bound_[d] += p.node != kNoNode ? 1 : 0;
+    if (p.Serving() && p.node != kNoNode) {
+      ++ready_zone_[d * slots + static_cast<size_t>(node_zone_[static_cast<size_t>(p.node)])];
+    }
   }
+  // Routing: away from shifted zones, unless that leaves a deployment no pod (fail open).
+  routed_ = ready_zone_;
+  if (!cluster_.shifted_zones().empty()) {
+    std::vector<bool> shifted(slots, false);
+    for (size_t z = 0; z < zones.size(); ++z) shifted[z] = cluster_.ZoneShifted(zones[z]);
+    for (size_t d = 0; d < deployments; ++d) {
+      int open = 0;
+      for (size_t z = 0; z < slots; ++z) open += shifted[z] ? 0 : routed_[d * slots + z];
+      if (open == 0) continue;
+      for (size_t z = 0; z < slots; ++z) {
+        if (shifted[z]) routed_[d * slots + z] = 0;
+      }
+    }
+  }
+  ZoneEffects();
   for (auto& s : services_) {
-    s->Traffic(dt_s, ready_[static_cast<size_t>(s->app())]);
+    s->Traffic(dt_s,
+               std::span<const int>(routed_).subspan(static_cast<size_t>(s->app()) * slots, slots));
     s->CountScaleEvent(scoring_);
   }
   Account(dt_s);
@@ -351,6 +567,7 @@ void Simulator::Tick() {
     for (auto& s : services_) {
       s->CloseMinute(now_ - Duration(60), ready_[static_cast<size_t>(s->app())], scoring_);
     }
+    CloseZoneMinute();
   }
 }
 

@@ -13,9 +13,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "prescient/core/clock.h"
+#include "prescient/core/random.h"
 #include "prescient/core/result.h"
 #include "prescient/core/series.h"
 #include "prescient/core/time.h"
@@ -50,13 +52,30 @@ struct ServiceSpec {
   std::optional<SloOptions> slo;  // Unset: SimulatorOptions::slo.
 };
 
+inline constexpr double kDefaultZoneProbeLatencySeconds = 0.005;  // MISSION.md: "normal ~5 ms".
+
+// A gray failure of a zone (MISSION.md section 3): from `from` until `until` (unset: for
+// ever) the zone is degraded, not down. Requests served by pods there take
+// extra_latency_s longer, and a share error_rate of them fails (intermittent timeouts);
+// the zone's probes (ZoneStats) see the extra latency too.
+struct ZoneFault {
+  std::string zone;
+  Timestamp from;
+  std::optional<Timestamp> until;
+  double extra_latency_s = 0;
+  double error_rate = 0;
+};
+
 struct SimulatorOptions {
   Duration tick = kDefaultTick;
   uint64_t seed = 1;
   ClusterOptions cluster;
   SloOptions slo;
   scaling::HpaOptions hpa;
-  bool record_minutes = true;  // Keep per-minute records (for plots and --output).
+  bool record_minutes = true;          // Keep per-minute records (for plots and --output).
+  std::vector<ZoneFault> zone_faults;  // More with Simulator::AddZoneFault.
+  // A zone's own network latency as its probe sees it, normally (ZoneStats).
+  double zone_probe_latency_s = kDefaultZoneProbeLatencySeconds;
 };
 
 // A service's autoscaling objects, as the API shows them.
@@ -75,6 +94,7 @@ struct MinuteRecord {
   MinuteStats stats;
   int replicas = 0;  // spec.replicas at the end of the minute.
   int ready = 0;
+  int serving = 0;  // Ready pods that got traffic (not in a zone shifted away).
   int hpa_min = 0;
   int placeholders = 0;
   bool slo_violation = false;
@@ -101,6 +121,31 @@ struct TrafficCounters {
   double served = 0;
   double failed = 0;
   double over_slo = 0;
+};
+
+// One zone, one minute: what a zone-health detector (anomaly/zone_health.h) reads.
+// The latency is the zone's own, as a synthetic probe sees it (one probe per zone per
+// tick, normally zone_probe_latency_s with +-20% jitter, plus an active fault's extra
+// latency); not the requests' end-to-end latency, whose 50 ms base is the pod's work.
+// The errors are those of the requests routed to the zone (its share of the services'
+// failures, plus a fault's); unset when no request was routed there (a shifted zone).
+struct ZoneStats {
+  std::string zone;
+  double avg_latency_s = 0;
+  double max_latency_s = 0;
+  double requests = 0;  // Routed to the zone's pods.
+  double failed = 0;
+  std::optional<double> error_rate;
+  int ready_pods = 0;    // Ready pods of the services (not placeholders), end of minute.
+  int serving_pods = 0;  // ... that got traffic.
+  int nodes = 0;         // Live nodes in the zone.
+  bool shifted = false;
+  bool fault = false;  // A ZoneFault was active at the end of the minute.
+};
+
+struct ZoneMinute {
+  Timestamp time;                // Start of the minute.
+  std::vector<ZoneStats> zones;  // In ClusterOptions::zones order.
 };
 
 struct ClusterTotals {
@@ -140,12 +185,34 @@ class Simulator {
   Status SetPdbMinAvailable(int service, int min_available);
   const std::vector<MinuteRecord>& minutes(int service) const;
   const TrafficCounters& traffic(int service) const;
-  // The service's last tick (all zero before the first): rate, latency tail, CPU.
+  // The service's last tick (all zero before the first): rate, latency tail, CPU. Under a
+  // zone fault the counts include the fault's; the tail is the healthy zones' (the
+  // minute records hold the mixture).
   const TickOutcome& last_tick(int service) const;
   const ClusterTotals& cluster_totals() const { return cluster_totals_; }
   const ClusterState& cluster() const { return cluster_; }
   ClusterState& mutable_cluster() { return cluster_; }
   int LiveNodes() const;
+
+  // Zone faults: InvalidArgument for an unknown zone, a negative or non-finite latency,
+  // an error rate outside [0, 1] or `until` not after `from`.
+  Status AddZoneFault(ZoneFault fault);
+  // A zonal shift, like AWS ARC's: from now, requests go only to ready pods outside the
+  // zone (unless none is left, when routing fails open), the scheduler and the
+  // provisioner place nothing there, and its pods are migrated: evicted through the
+  // eviction API every tick (PodDisruptionBudgets respected), so their ReplicaSets
+  // recreate them in the other zones, on free room or on nodes the provisioner launches
+  // there. Replicas are not raised: the replacements are the capacity the zone held,
+  // and the HPA keeps counting right. NotFound for an unknown zone; FailedPrecondition
+  // when it would shift the last zone not shifted.
+  Status StartZonalShift(std::string_view zone);
+  // Traffic and placement may use the zone again; pods are not moved back.
+  Status EndZonalShift(std::string_view zone);
+  bool ZoneShifted(std::string_view zone) const { return cluster_.ZoneShifted(zone); }
+  // The last closed minute of every zone (empty zones before the first minute closes),
+  // and all scored minutes when record_minutes.
+  const ZoneMinute& last_zone_minute() const { return last_zone_minute_; }
+  const std::vector<ZoneMinute>& zone_minutes() const { return zone_minutes_; }
 
  private:
   class Service;
@@ -153,6 +220,19 @@ class Simulator {
   void Tick();
   void SyncHpas();
   void Account(double dt_s);
+  void Drain();
+  bool RoutedAway(const Pod& p) const;
+  void ZoneEffects();
+  void CloseZoneMinute();
+  struct ZoneEffect {
+    double extra_latency_s = 0;
+    double error_rate = 0;
+  };
+  struct ZoneAccumulator {
+    double latency_sum = 0, latency_max = 0;
+    int samples = 0;
+    double requests = 0, failed = 0;
+  };
 
   SimulatorOptions options_;
   Timestamp now_;  // Mirrors clock_ (read on every step of the tick).
@@ -164,6 +244,16 @@ class Simulator {
   std::vector<std::unique_ptr<Service>> services_;
   ClusterTotals cluster_totals_;
   std::vector<int> active_, ready_, bound_;  // Per deployment, this tick.
+  // Zones: index in options_.cluster.zones; one more slot for nodes in other zones.
+  std::vector<ZoneFault> faults_;
+  Rng probe_rng_;
+  std::vector<ZoneEffect> effects_;        // Per zone, this tick.
+  std::vector<ZoneAccumulator> zone_acc_;  // Per zone, this minute.
+  std::vector<int> node_zone_;             // Per node, this tick.
+  std::vector<int> ready_zone_;            // Per deployment x zone slot, this tick.
+  std::vector<int> routed_;                // ... of those, the pods that get traffic.
+  ZoneMinute last_zone_minute_;
+  std::vector<ZoneMinute> zone_minutes_;
 };
 
 }  // namespace prescient::sim

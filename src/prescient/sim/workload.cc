@@ -110,6 +110,24 @@ void MinuteAccumulator::Add(const TickOutcome& tick, double dt_s) {
   }
 }
 
+void MinuteAccumulator::Add(const TickOutcome& tick, double dt_s,
+                            std::span<const LatencyTail> tails, std::span<const double> served) {
+  seconds_ += dt_s;
+  arrived_ += tick.arrived;
+  failed_ += tick.failed;
+  over_ += tick.over_slo;
+  if (tick.served > 0 || tick.cpu_utilization > 0) {
+    cpu_ += tick.cpu_utilization;
+    ++cpu_ticks_;
+  }
+  for (size_t i = 0; i < tails.size() && i < served.size(); ++i) {
+    if (served[i] > 0) {
+      tails_.push_back(tails[i]);
+      weights_.push_back(served[i]);
+    }
+  }
+}
+
 MinuteStats MinuteAccumulator::Finish() {
   MinuteStats m;
   m.load_rps = seconds_ > 0 ? arrived_ / seconds_ : 0;

@@ -5,6 +5,7 @@
 // Thread-compatible. Tested by workload_test.cc.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "prescient/sim/queueing.h"
@@ -69,6 +70,10 @@ struct MinuteStats {
 class MinuteAccumulator {
  public:
   void Add(const TickOutcome& tick, double dt_s);
+  // A tick whose served requests had different latencies by part (some served in a
+  // degraded zone): served[i] requests with tails[i]; tick.tail is not used.
+  void Add(const TickOutcome& tick, double dt_s, std::span<const LatencyTail> tails,
+           std::span<const double> served);
   // The minute's figures; resets for the next one.
   MinuteStats Finish();
 
