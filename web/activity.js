@@ -74,7 +74,7 @@ export class ActivityView {
         h('tbody', {}, rows.map((e) => h('tr', { testid: 'event-row', dataset: { id: String(e.id), service: e.service } },
           h('td.nowrap', {}, fmt.utc(e.time)),
           h('td', {}, h('a', { href: `#/service/${encodeURIComponent(e.service)}` }, e.service)),
-          h(`td.kind.${e.kind}`, {}, e.kind), h('td', {}, e.action ?? ''), h('td.num.nowrap', {}, fmt.change(e.from, e.to)),
+          h('td', {}, h(`span.kind.${e.kind}`, {}, e.kind)), h('td', {}, e.action ?? ''), h('td.num.nowrap', {}, fmt.change(e.from, e.to)),
           h(`td.result.${e.result ?? ''}`, {}, e.result ?? ''), h('td.reason', {}, e.reason ?? ''))))));
     }
     this.app.markDrawn('activity');
