@@ -55,7 +55,10 @@ export class OverviewView {
 
   update() {
     const data = this.app.services;
-    if (!data) return;
+    if (!data) {
+      this.renderActivity(); // The events may come even when the services do not.
+      return;
+    }
     const services = data.services ?? [];
     const by = { green: 0, yellow: 0, red: 0 };
     for (const s of services) if (s.status in by) by[s.status]++;

@@ -266,7 +266,8 @@ async function run(context) {
   await checkCharts('service page (24h)');
   const series = answers(seriesPath).at(-1).body;
   ok(true, `service page: ${series.time.length} points per chart, step ${series.step_seconds} s, ${series.events?.length ?? 0} events marked`);
-  eq(series.to - series.from, 86400 + 60, 'the default range asks the API for 24 h');
+  const span = (a) => Number(a.query.get('to')) - Number(a.query.get('from'));
+  eq(span(answers(seriesPath).at(-1)), 86400 + 60, 'the default range asks the API for the last 24 h');
   // The lines are really on the canvases: count pixels of each series' colour.
   const pixels = await page.evaluate(() => {
     const near = (d, i, [r, g, b]) => Math.abs(d[i] - r) < 40 && Math.abs(d[i + 1] - g) < 40 && Math.abs(d[i + 2] - b) < 40 && d[i + 3] > 200;
@@ -284,13 +285,22 @@ async function run(context) {
   ok(pixels.desired > 50, `replicas chart draws desired replicas (${pixels.desired} px)`);
   ok(pixels.p99 > 50, `latency chart draws p99 (${pixels.p99} px)`);
   ok(pixels.slo > 50, `latency chart draws the SLO line (${pixels.slo} px)`);
-  const svcAnswer = answers(`/api/v1/services/${target.id}`).at(-1).body;
-  const kpis = await page.$$eval('[data-testid=service-kpis] [data-field]', (k) => Object.fromEntries(k.map((e) => [e.dataset.field, e.querySelector('.v').textContent])));
-  eq(kpis.availability, fmt.availability(svcAnswer.availability), 'service KPI availability equals the API');
-  eq(kpis.error_budget_remaining, fmt.errorBudget(svcAnswer.error_budget_remaining), 'service KPI error budget equals the API');
-  eq(kpis.prediction_accuracy_percent, fmt.accuracy(svcAnswer.prediction_accuracy_percent), 'service KPI accuracy equals the API');
-  eq(kpis.remediation_success_rate, fmt.remediation(svcAnswer.remediation_success_rate), 'service KPI remediation equals the API ("n/a" for null)');
-  eq(kpis.replicas, fmt.replicaPair(svcAnswer.replicas.desired, svcAnswer.replicas.ready), 'service KPI replicas equal the API');
+  await eventually('service KPIs equal /api/v1/services/ID', async () => {
+    const svc = answers(`/api/v1/services/${target.id}`).at(-1).body;
+    const kpis = await page.$$eval('[data-testid=service-kpis] [data-field]', (k) => Object.fromEntries(k.map((e) => [e.dataset.field, e.querySelector('.v').textContent])));
+    const want = {
+      availability: fmt.availability(svc.availability),
+      error_budget_remaining: fmt.errorBudget(svc.error_budget_remaining),
+      prediction_accuracy_percent: fmt.accuracy(svc.prediction_accuracy_percent),
+      remediation_success_rate: fmt.remediation(svc.remediation_success_rate),
+      replicas: fmt.replicaPair(svc.replicas?.desired, svc.replicas?.ready),
+      load_rps: fmt.rps(svc.load_rps),
+      latency_p99_seconds: fmt.latencyMs(svc.latency_p99_seconds),
+    };
+    for (const [k, v] of Object.entries(want)) check(kpis[k] === v, `KPI ${k}: shows "${kpis[k]}", API gives "${v}"`);
+    check(typeof svc.totals === 'object' && svc.totals !== null, 'no totals in /api/v1/services/ID');
+  });
+  ok(true, 'service KPIs (availability, budget, accuracy, remediation, replicas, load, p99) equal the API');
   if ((series.events ?? []).length) {
     const rows = await page.$$eval('[data-testid=service-events-table] [data-testid=event-row]', (r) => r.length);
     eq(rows, Math.min(100, series.events.length), 'service events table lists the range\'s events');
@@ -299,11 +309,12 @@ async function run(context) {
 
   // The range selector asks the API for the span chosen.
   await page.click('[data-testid=range-selector] button[data-range="6h"]');
-  await eventually('6h range fetched', () => check(answers(seriesPath).some((a) => a.body.to - a.body.from === 6 * 3600 + 60), 'no 6 h answer'));
+  await eventually('6h range fetched', () => check(span(answers(seriesPath).at(-1)) === 6 * 3600 + 60, 'no 6 h answer'));
   await checkCharts('service page (6h)');
   ok(true, 'range 6h: charts redrawn from a 6 h answer');
   await page.click('[data-testid=range-selector] button[data-range="all"]');
-  await eventually('all range fetched', () => check(answers(seriesPath).at(-1).body.to - answers(seriesPath).at(-1).body.from > 6 * 3600 + 60, 'no "all" answer'));
+  const windowSpan = apiServices.window.to - apiServices.window.from;
+  await eventually('all range fetched', () => check(span(answers(seriesPath).at(-1)) >= Math.min(windowSpan, 31 * 86400), 'no "all" answer'));
   await checkCharts('service page (all)');
   ok(true, `range all: ${answers(seriesPath).at(-1).body.time.length} points`);
   await shot('service-all');
@@ -354,4 +365,12 @@ async function run(context) {
   await page.waitForSelector('[data-testid=service-error]');
   const err = await page.textContent('[data-testid=service-error]');
   ok(/404/.test(err), `an unknown service shows the API's 404 (${err.trim().slice(0, 120)})`);
+  // A failing API (simulated in the browser): the banner and the overview say so.
+  await page.route('**/api/v1/services', (r) => r.fulfill({ status: 500, contentType: 'application/json', body: '{"error": "simulated failure"}' }));
+  await page.goto(base + '/', { waitUntil: 'load' });
+  await page.waitForSelector('[data-testid=overview-error]');
+  const banner = await page.textContent('[data-testid=error-banner]');
+  ok(/HTTP 500: simulated failure/.test(banner) && (await page.isVisible('[data-testid=error-banner]')), `an API failure shows in the banner (${banner.trim().slice(0, 100)})`);
+  await shot('api-error');
+  await page.unroute('**/api/v1/services');
 }
