@@ -58,3 +58,17 @@ if [[ ! -x "$OLD_KUBECTL_DIR/usr/bin/kubectl" ]] && \
   fi
   rm -rf "$tmp"
 fi
+
+# The dashboard's front-end libraries (uPlot, playwright-core), pinned in
+# web/package-lock.json; the build embeds files from web/node_modules.
+WEB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web"
+if [[ ! -d "$WEB_DIR/node_modules" || "$WEB_DIR/package-lock.json" -nt "$WEB_DIR/node_modules" ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing npm" >&2
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  echo "setup: npm ci in web/" >&2
+  (cd "$WEB_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$WEB_DIR/node_modules"
+fi
