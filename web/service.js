@@ -9,11 +9,13 @@ const DAY = 86400;
 const MAX_SPAN = 31 * DAY; // The API refuses longer spans.
 export const RANGES = { '6h': 6 * 3600, '24h': DAY, '7d': 7 * DAY, all: null };
 
-// The query for a range, relative to the source's clock; `all` is the SLO window.
-export function rangeQuery(range, services) {
+// The query for a range, relative to the source's clock; `all` is the service's SLO
+// window (the source's where the service has none).
+export function rangeQuery(range, services, id) {
   const now = services.now;
   const to = now + 60; // `to` is exclusive: include the latest minute.
-  let from = RANGES[range] ? now - RANGES[range] : (services.window?.from ?? now - DAY);
+  const window = (services.services ?? []).find((s) => s.id === id)?.window ?? services.window;
+  let from = RANGES[range] ? now - RANGES[range] : (window?.from ?? now - DAY);
   from = Math.max(from, to - MAX_SPAN);
   return { from, to };
 }
@@ -99,7 +101,7 @@ export class ServiceView {
     if (!services) return; // The first poll calls update() when it lands.
     this.loading = true;
     const range = this.range;
-    const q = rangeQuery(range, services);
+    const q = rangeQuery(range, services, this.id);
     const id = encodeURIComponent(this.id);
     try {
       const [svc, series] = await Promise.all([

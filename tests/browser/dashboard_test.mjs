@@ -313,7 +313,8 @@ async function run(context) {
   await checkCharts('service page (6h)');
   ok(true, 'range 6h: charts redrawn from a 6 h answer');
   await page.click('[data-testid=range-selector] button[data-range="all"]');
-  const windowSpan = apiServices.window.to - apiServices.window.from;
+  const win = target.window ?? apiServices.window;
+  const windowSpan = win.to - win.from;
   await eventually('all range fetched', () => check(span(answers(seriesPath).at(-1)) >= Math.min(windowSpan, 31 * 86400), 'no "all" answer'));
   await checkCharts('service page (all)');
   ok(true, `range all: ${answers(seriesPath).at(-1).body.time.length} points`);
