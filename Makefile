@@ -53,7 +53,7 @@ bench-forecast: build
 # The dashboard's load time in headless Chromium: 20 services, 14 days of 1-minute data.
 bench-dashboard: setup $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target dashboard_fixture_server
-	node bench/dashboard/load_bench.mjs --server $(BUILD_DIR)/bench/dashboard/dashboard_fixture_server --services 20 --days 14 --runs 7
+	node bench/dashboard/load_bench.mjs --server $(BUILD_DIR)/bench/dashboard_fixture_server --services 20 --days 14 --runs 7
 
 # Real fuzzing with libFuzzer (clang); FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

@@ -67,6 +67,9 @@ Result<Prepared> Prepare(const BacktestOptions& o, BacktestReport& report) {
     p.from = start + (span >= Duration(8 * 86400) ? Duration(7 * 86400) : history + o.warmup);
   }
   p.to = o.to.has_value() ? std::chrono::floor<std::chrono::minutes>(*o.to) : end;
+  if (o.length.has_value()) {
+    p.to = std::min(end, p.from + std::chrono::floor<std::chrono::minutes>(*o.length));
+  }
   if (p.from < start || p.from >= end) {
     return InvalidArgumentError("--from: " + FormatTimestamp(p.from) + " is outside the trace (" +
                                 FormatTimestamp(start) + " to " + FormatTimestamp(end) + ")");
@@ -172,6 +175,10 @@ Result<PolicyResult> RunOne(const std::string& name, const BacktestOptions& o, c
       r.upper.push_back(policy->ExpectedUpper());
     }
     sim->RunUntil(t + Duration(60));
+    if (o.on_minute && o.record_minutes && t >= p.from && !sim->minutes(0).empty() &&
+        !o.on_minute(name, sim->minutes(0).back(), r.expected.back(), r.upper.back(), *sim)) {
+      return AbortedError("interrupted during the " + name + " replay");
+    }
     if (progress && minute % 1440 == 0) {
       progress(done + share * static_cast<double>((t - start).count()) / total);
     }

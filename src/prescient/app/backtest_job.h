@@ -45,6 +45,14 @@ struct BacktestOptions {
   std::optional<Duration> lead;     // Default: startup max + provision max.
   bool placeholders = true;
   bool record_minutes = false;  // Keep per-minute series (for --output and charts).
+  // If set, the scored window ends this long after its start (clipped to the trace).
+  std::optional<Duration> length;
+  // If set (with record_minutes), called after each scored minute of each policy's replay
+  // with the minute, the forecast made before it (NaN if the policy does not forecast) and
+  // the simulator, on the replay's thread; returning false stops the replay (Aborted).
+  std::function<bool(const std::string& policy, const sim::MinuteRecord& minute, double expected,
+                     double upper, const sim::Simulator& sim)>
+      on_minute;
 };
 
 struct PolicyResult {

@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "prescient/app/controller_feed.h"
 #include "prescient/app/host_port.h"
 #include "prescient/controller/controller.h"
 #include "prescient/core/clock.h"
@@ -165,6 +166,12 @@ Status RunController(const RunOptions& o, std::ostream& out) {
     });
     campaign = std::jthread([&](std::stop_token stop) { elector->Run(stop); });
   }
+  web::MemorySource dashboard("controller");
+  ControllerFeed feed(dashboard, audit.get());
+  feed.AfterPass(controller, clock.Now());  // The services and past audit records at once.
+  Result<std::unique_ptr<web::DashboardServer>> web_server =
+      StartDashboard(o.web, dashboard, /*bind_failure_fatal=*/false, out);
+  if (!web_server.ok()) return web_server.status();
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -180,6 +187,7 @@ Status RunController(const RunOptions& o, std::ostream& out) {
   while (!stopping) {
     lock.unlock();
     controller.Pass();
+    feed.AfterPass(controller, clock.Now());
     lock.lock();
     // Passes on interval boundaries of the wall clock, so instances and restarts agree.
     const auto now = std::chrono::system_clock::now();
@@ -198,6 +206,7 @@ Status RunController(const RunOptions& o, std::ostream& out) {
     server.stop();
     serving.join();
   }
+  if (*web_server != nullptr) (*web_server)->Stop();
   out << "stopped\n" << std::flush;
   return OkStatus();
 }

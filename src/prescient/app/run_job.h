@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "prescient/app/web_host.h"
 #include "prescient/core/status.h"
 #include "prescient/core/time.h"
 
@@ -34,6 +35,8 @@ struct RunOptions {
   double lease_seconds = 15;
   double renew_seconds = 10;
   double retry_seconds = 2;
+  // The dashboard (docs/api.md); not with `once`. A port already taken is a warning.
+  WebOptions web;
 };
 
 // `out` gets the plan and every change (one line each); errors go there too, per policy.

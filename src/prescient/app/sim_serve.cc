@@ -13,6 +13,7 @@
 
 #include "prescient/app/host_port.h"
 #include "prescient/app/scenario_build.h"
+#include "prescient/app/sim_feed.h"
 #include "prescient/sim/api/api_server.h"
 #include "prescient/sim/api/live_cluster.h"
 #include "prescient/sim/scenario.h"
@@ -128,6 +129,38 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
     PRESCIENT_RETURN_IF_ERROR(
         WriteKubeconfig(o.kubeconfig_out, url, tls.has_value() ? &*tls : nullptr));
   }
+  // The dashboard: a minute's row per service as each simulated minute closes.
+  web::MemorySource dashboard("sim");
+  SimFeed feed(dashboard);
+  std::vector<Timestamp> fed;
+  cluster.AddObserver([&dashboard, &feed, &fed, &cluster](const sim::Simulator& sim) {
+    dashboard.SetNow(sim.Now());
+    fed.resize(static_cast<size_t>(sim.service_count()));
+    const auto& policies = cluster.policies_locked();
+    for (int i = 0; i < sim.service_count(); ++i) {
+      const sim::MinuteRecord& m = sim.last_minute(i);
+      if (m.time == Timestamp{} || m.time <= fed[static_cast<size_t>(i)]) continue;
+      fed[static_cast<size_t>(i)] = m.time;
+      const auto* policy = static_cast<size_t>(i) < policies.size()
+                               ? policies[static_cast<size_t>(i)].get()
+                               : nullptr;
+      const std::string name = sim.view(i).name;
+      web::SloTarget slo;
+      feed.AddMinute(name, name, policy != nullptr ? std::string(policy->name()) : "hpa", slo, m,
+                     policy != nullptr ? policy->ExpectedLoad() : NAN,
+                     policy != nullptr ? policy->ExpectedUpper() : NAN);
+      if (i == 0 && m.time.time_since_epoch().count() % 600 == 0) {
+        dashboard.SetNodes(ToNodeInfos(sim.cluster(), "default"));
+      }
+    }
+  });
+  cluster.Read([&dashboard](const sim::Simulator& sim) {
+    dashboard.SetNow(sim.Now());
+    dashboard.SetNodes(ToNodeInfos(sim.cluster(), "default"));
+    return 0;
+  });
+  PRESCIENT_ASSIGN_OR_RETURN(std::unique_ptr<web::DashboardServer> web_server,
+                             StartDashboard(o.web, dashboard, /*bind_failure_fatal=*/false, out));
   cluster.Start();
   std::thread waiter([&] {
     int sig = 0;
@@ -141,6 +174,7 @@ Status RunSimServe(const SimServeOptions& o, std::ostream& out) {
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
   }
+  if (web_server != nullptr) web_server->Stop();
   cluster.Stop();
   return served;
 }

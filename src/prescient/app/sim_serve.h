@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 
+#include "prescient/app/web_host.h"
 #include "prescient/core/status.h"
 #include "prescient/core/time.h"
 
@@ -27,9 +28,13 @@ struct SimServeOptions {
   // openmetrics`: a Prometheus backfilled from it has the history a forecast needs.
   std::string history_out;
   Duration history{14 * 86400};
+  // The dashboard (docs/api.md); a port already taken is a warning, not an error, since
+  // several simulators may run side by side.
+  WebOptions web;
 };
 
-// Prints "listening on https://HOST:PORT" (http:// with insecure_http) once serving.
+// Prints "listening on https://HOST:PORT" (http:// with insecure_http) once serving, and
+// before it "dashboard: http://HOST:PORT/" unless the dashboard is off.
 Status RunSimServe(const SimServeOptions& options, std::ostream& out);
 
 }  // namespace prescient::app

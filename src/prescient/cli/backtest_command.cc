@@ -1,12 +1,16 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "prescient/app/backtest_job.h"
+#include "prescient/app/sim_feed.h"
+#include "prescient/app/web_host.h"
 #include "prescient/cli/commands.h"
 
 namespace prescient::cli {
@@ -189,22 +193,67 @@ void AddBacktestCommand(CLI::App& app, CommandResult& result) {
   });
 }
 
+void AddWebFlags(CLI::App* cmd, app::WebOptions& web) {
+  cmd->add_option("--web", web.address,
+                  "Serve the dashboard and its API on HOST:PORT (port 0: any free port)")
+      ->default_str(web.address);
+  cmd->add_flag(
+      "--no-web", [&web](int64_t) { web.enabled = false; }, "Do not serve the dashboard");
+  cmd->add_option("--web-token", web.token,
+                  "Require Authorization: Bearer TOKEN on the dashboard (not on /healthz)");
+  cmd->add_option("--web-token-file", web.token_file, "Read the dashboard's token from a file");
+}
+
 void AddDemoCommand(CLI::App& app, CommandResult& result) {
   auto trace = std::make_shared<std::string>(PRESCIENT_DEMO_TRACE);
   auto output = std::make_shared<std::string>();
   auto seed = std::make_shared<int64_t>(1);
+  auto days = std::make_shared<int64_t>(0);
+  auto web = std::make_shared<app::WebOptions>();
   CLI::App* cmd = app.add_subcommand(
       "demo",
-      "The main job: replay the bundled NASA trace through hpa and predictive side by side.");
+      "The main job: replay the bundled NASA trace through hpa and predictive side by side, "
+      "and serve the dashboard.");
   cmd->add_option("--trace,-t", *trace, "Trace to replay")->default_str(*trace);
   cmd->add_option("--output,-o", *output, "Directory for per-minute CSVs");
   cmd->add_option("--seed", *seed, "Random seed")->default_val(1);
-  cmd->callback([trace, output, seed, &result]() {
+  cmd->add_option("--days", *days,
+                  "Replay only this many days after the first week (default: to the trace's end)");
+  AddWebFlags(cmd, *web);
+  cmd->callback([trace, output, seed, days, web, &result]() {
     app::BacktestOptions o;
     o.trace_path = *trace;
     o.policies = {"hpa", "predictive"};
     o.seed = static_cast<uint64_t>(std::max<int64_t>(0, *seed));
     o.record_minutes = true;
+    if (*days < 0) {
+      result.exit_code = ReportError(InvalidArgumentError("--days: must be >= 1"));
+      return;
+    }
+    if (*days > 0) o.length = Duration(*days * 86400);
+    // The dashboard serves while the replay runs: services fill in minute by minute.
+    std::optional<app::InterruptWatch> watch;
+    if (web->enabled) watch.emplace();
+    web::MemorySource source("demo");
+    Result<std::unique_ptr<web::DashboardServer>> server =
+        app::StartDashboard(*web, source, /*bind_failure_fatal=*/true, std::cout);
+    if (!server.ok()) {
+      result.exit_code = ReportError(server.status());
+      return;
+    }
+    app::SimFeed feed(source);
+    const web::SloTarget slo{o.slo.p99_s, o.slo.error_rate, 0.999};
+    if (*server != nullptr) {
+      o.on_minute = [&](const std::string& policy, const sim::MinuteRecord& m, double expected,
+                        double upper, const sim::Simulator& sim) {
+        feed.AddMinute("web-" + policy, "web", policy, slo, m, expected, upper);
+        // Nodes every 10 simulated minutes: enough for a live view, cheap.
+        if (m.time.time_since_epoch().count() % 600 == 0) {
+          source.SetClusterNodes(policy, app::ToNodeInfos(sim.cluster(), policy));
+        }
+        return !watch->interrupted();
+      };
+    }
     std::cout << "Replaying " << *trace
               << " on the simulated cluster: the HPA alone, then predictive scaling.\n"
               << std::flush;
@@ -212,6 +261,20 @@ void AddDemoCommand(CLI::App& app, CommandResult& result) {
     if (!report.ok()) {
       result.exit_code = ReportError(report.status());
       return;
+    }
+    for (const app::PolicyResult& r : report->results) {
+      const std::string id = "web-" + r.policy;
+      if (std::isfinite(r.accuracy.mape) && r.accuracy.forecasts > 0) {
+        source.SetAccuracy(id, 100 - r.accuracy.mape);
+      }
+      web::ServiceTotals t;
+      t.requests = r.service.requests;
+      t.failed_requests = r.service.failed_requests;
+      t.slow_requests = r.service.slow_requests;
+      t.pod_hours = r.service.pod_seconds / 3600;
+      t.placeholder_pod_hours = r.service.placeholder_pod_seconds / 3600;
+      t.scale_events = static_cast<double>(r.service.scale_events);
+      source.SetTotals(id, t);
     }
     if (!output->empty()) {
       if (Status s = app::WriteBacktestMinutes(*report, *output); !s.ok()) {
@@ -221,6 +284,11 @@ void AddDemoCommand(CLI::App& app, CommandResult& result) {
     }
     std::cout << app::FormatBacktestTable(*report) << '\n'
               << app::FormatWorstDayChart(*report, "hpa", "predictive");
+    if (*server != nullptr) {
+      std::cout << "dashboard: " << (*server)->url() << " (serving until Ctrl-C)" << std::endl;
+      watch->Wait();
+      (*server)->Stop();
+    }
     result.exit_code = kExitOk;
   });
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <string_view>
 
+#include "prescient/app/web_host.h"
 #include "prescient/core/status.h"
 
 namespace prescient::cli {
@@ -21,6 +22,10 @@ struct CommandResult {
 
 // Prints "prescient: error: <message>" and maps the code: bad input -> 2, else 1.
 int ReportError(const Status& status);
+
+// --web, --no-web, --web-token, --web-token-file (docs/api.md), shared by demo, sim serve
+// and run.
+void AddWebFlags(CLI::App* cmd, app::WebOptions& web);
 
 void AddForecastCommand(CLI::App& app, CommandResult& result);
 void AddBacktestCommand(CLI::App& app, CommandResult& result);

@@ -46,6 +46,7 @@ void AddRunCommand(CLI::App& app, CommandResult& result) {
       ->default_val(o->renew_seconds);
   run->add_option("--retry-period", o->retry_seconds, "Seconds between Lease attempts")
       ->default_val(o->retry_seconds);
+  AddWebFlags(run, o->web);
   run->callback([o, interval, &result]() {
     o->interval = Duration(*interval);
     const Status s = app::RunController(*o, std::cout);

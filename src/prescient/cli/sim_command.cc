@@ -35,6 +35,7 @@ void AddSimCommand(CLI::App& app, CommandResult& result) {
       ->default_val(14);
   CLI::Option* seed_option =
       serve->add_option("--seed", *seed, "Random seed (default: the scenario's)");
+  AddWebFlags(serve, o->web);
   serve->callback([o, seed, seed_option, history_days, &result]() {
     o->history = Duration(int64_t{86400} * std::max(1, *history_days));
     if (seed_option->count() > 0) o->seed = static_cast<uint64_t>(std::max<int64_t>(0, *seed));

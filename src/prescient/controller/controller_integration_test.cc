@@ -293,6 +293,8 @@ spec:
             (dir_ / (identity + ".db")).string(),
             "--metrics-listen",
             "127.0.0.1:0",
+            "--web",
+            "127.0.0.1:0",
             "--identity",
             identity,
             "--interval",

@@ -125,6 +125,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
     r.hpa_min = HpaMinReplicas();
     r.placeholders = sim_->cluster_.deployments()[static_cast<size_t>(placeholder_)].replicas;
     r.slo_violation = r.stats.p99_s > slo().p99_s || r.stats.error_rate > slo().error_rate;
+    last_minute_ = r;
     if (!scoring) return;
     ++totals_.minutes;
     totals_.slo_violation_minutes += r.slo_violation ? 1 : 0;
@@ -171,6 +172,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
   DeploymentId placeholder() const { return placeholder_; }
   ServiceTotals& totals() { return totals_; }
   const std::vector<MinuteRecord>& records() const { return records_; }
+  const MinuteRecord& last_minute() const { return last_minute_; }
   const TrafficCounters& traffic() const { return traffic_; }
   const TickOutcome& last_tick() const { return last_tick_; }
 
@@ -189,6 +191,7 @@ class Simulator::Service final : public scaling::ScalingTarget {
   int last_replicas_ = -1;
   ServiceTotals totals_;
   std::vector<MinuteRecord> records_;
+  MinuteRecord last_minute_;
   TrafficCounters traffic_;
   TickOutcome last_tick_;
 };
@@ -291,6 +294,10 @@ ServiceView Simulator::view(int service) const {
 
 const std::vector<MinuteRecord>& Simulator::minutes(int service) const {
   return services_[static_cast<size_t>(service)]->records();
+}
+
+const MinuteRecord& Simulator::last_minute(int service) const {
+  return services_[static_cast<size_t>(service)]->last_minute();
 }
 
 const TrafficCounters& Simulator::traffic(int service) const {

@@ -139,6 +139,8 @@ class Simulator {
   Status SetHpaSpec(int service, const scaling::HpaSpec& hpa);
   Status SetPdbMinAvailable(int service, int min_available);
   const std::vector<MinuteRecord>& minutes(int service) const;
+  // The last minute closed, scored or not, recorded or not (time 0 before the first).
+  const MinuteRecord& last_minute(int service) const;
   const TrafficCounters& traffic(int service) const;
   // The service's last tick (all zero before the first): rate, latency tail, CPU.
   const TickOutcome& last_tick(int service) const;

@@ -112,7 +112,8 @@ Result<SimServe> StartSimServe(const std::filesystem::path& dir,
   std::filesystem::create_directories(dir);
   const std::string kubeconfig = (dir / "kubeconfig").string();
   std::vector<std::string> args = {
-      PrescientBinary(), "sim", "serve", "--listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig};
+      PrescientBinary(),  "sim",      "serve", "--listen",   "127.0.0.1:0",
+      "--kubeconfig-out", kubeconfig, "--web", "127.0.0.1:0"};  // Not 8080: tests run side by side.
   args.insert(args.end(), extra.begin(), extra.end());
   Result<ChildProcess> p = ChildProcess::Start(std::move(args), dir / "sim-serve.log");
   if (!p.ok()) return p.status();

@@ -40,10 +40,15 @@ void LiveCluster::Loop() {
         }
       }
       sim_->RunUntil(until);
-      if (observer_) observer_(*sim_);
+      Notify();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+void LiveCluster::Notify() {
+  if (observer_) observer_(*sim_);
+  for (const auto& o : more_observers_) o(*sim_);
 }
 
 }  // namespace prescient::sim::api

@@ -31,6 +31,13 @@ class LiveCluster {
   void SetObserver(std::function<void(const Simulator&)> observer) {
     observer_ = std::move(observer);
   }
+  // Another observer, called after the one above (added before Start()).
+  void AddObserver(std::function<void(const Simulator&)> observer) {
+    more_observers_.push_back(std::move(observer));
+  }
+  // The policies, policies[i] driving service i. Only from inside an observer, which runs
+  // under the lock.
+  const std::vector<std::unique_ptr<scaling::Policy>>& policies_locked() const { return policies_; }
   void Start();
   void Stop();
 
@@ -46,7 +53,7 @@ class LiveCluster {
   auto Write(F&& f) {
     std::lock_guard<std::mutex> lock(mu_);
     auto result = f(*sim_);
-    if (observer_) observer_(*sim_);
+    Notify();
     return result;
   }
   Timestamp started() const { return started_; }
@@ -54,6 +61,7 @@ class LiveCluster {
 
  private:
   void Loop();
+  void Notify();  // Under the lock.
 
   mutable std::mutex mu_;
   std::unique_ptr<Simulator> sim_;
@@ -61,6 +69,7 @@ class LiveCluster {
   const double speed_;
   const Timestamp started_;
   std::function<void(const Simulator&)> observer_;
+  std::vector<std::function<void(const Simulator&)>> more_observers_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -1,0 +1,121 @@
+// The dashboard's server over a synthetic source, for the front end's speed bench:
+// --services N services x --days D days of 1-minute rows (a daily and weekly pattern with
+// noise, a forecast with its band, replicas following the load, scaling events), then
+// serves until SIGINT/SIGTERM. Prints "dashboard: http://HOST:PORT/" once bound.
+// Deterministic for a given --seed.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <iostream>
+#include <numbers>
+#include <random>
+
+#include "prescient/app/host_port.h"
+#include "prescient/app/web_host.h"
+#include "prescient/web/dashboard_data.h"
+#include "prescient/web/server.h"
+
+namespace {
+
+using namespace prescient;
+
+void Fill(web::MemorySource& source, int services, int days, uint64_t seed, Timestamp end) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0, 1);
+  const char* policies[] = {"predictive", "hpa"};
+  const Timestamp start = end - Duration(int64_t{days} * 86400);
+  std::vector<web::NodeInfo> nodes;
+  for (int s = 0; s < services; ++s) {
+    web::ServiceSummary sum;
+    sum.name = "svc-" + std::to_string(s / 2);
+    sum.policy = policies[s % 2];
+    sum.id = sum.name + "-" + sum.policy;
+    sum.prediction_accuracy_percent = s % 2 == 0 ? 85 + 10 * (s % 5) / 5.0 : web::kUnknown;
+    source.UpsertService(sum);
+    const double base = 200 + 150 * (s % 7);
+    const double capacity = 70;  // rps per pod at the target.
+    int replicas = 0, floor = 2;
+    for (Timestamp t = start; t < end; t += Duration(60)) {
+      const double secs = static_cast<double>(t.time_since_epoch().count());
+      const double day = std::sin(2 * std::numbers::pi * (secs / 86400.0 - 0.3));
+      const double week = (static_cast<int64_t>(secs / 86400) + 4) % 7 >= 5 ? 0.7 : 1.0;
+      const double expected = base * week * (1.4 + day);
+      const double actual = std::max(0.0, expected * (1 + 0.05 * noise(rng)));
+      web::MinuteRow r;
+      r.time = t;
+      r.actual_rps = actual;
+      r.forecast_rps = expected;
+      r.forecast_lower_rps = expected * 0.85;
+      r.forecast_upper_rps = expected * 1.15;
+      const int want = std::max(2, static_cast<int>(std::ceil(actual / capacity)));
+      const int new_floor =
+          s % 2 == 0 ? std::max(2, static_cast<int>(std::ceil(expected * 1.15 / capacity))) : 2;
+      if (new_floor != floor && t.time_since_epoch().count() % 900 == 0) {
+        source.AddEvent({0, t, sum.id, "action", "set-hpa-min", static_cast<double>(floor),
+                         static_cast<double>(new_floor),
+                         "forecast upper " + std::to_string(static_cast<int>(expected * 1.15)) +
+                             " rps needs " + std::to_string(new_floor) + " pods",
+                         "applied"});
+        floor = new_floor;
+      }
+      const int next = std::max(want, floor);
+      if (replicas != 0 && next != replicas) {
+        source.AddEvent({0, t, sum.id, "action", "scale", static_cast<double>(replicas),
+                         static_cast<double>(next), "HPA: CPU against the 70% target", "applied"});
+      }
+      replicas = next;
+      r.replicas_desired = replicas;
+      r.replicas_ready = replicas;
+      r.hpa_min_replicas = floor;
+      r.placeholders = s % 2 == 0 ? 1 : 0;
+      const double util = actual / (replicas * capacity / 0.7);
+      r.latency_p99_seconds = 0.08 + 0.3 * std::pow(std::min(util, 1.2), 6);
+      r.error_rate = util > 1 ? 0.02 : 0;
+      r.slo_violation = r.latency_p99_seconds > 0.5 || r.error_rate > 0.01;
+      source.AppendMinute(sum.id, r);
+    }
+    web::ServiceTotals totals;
+    totals.requests = 0;
+    source.SetTotals(sum.id, totals);
+  }
+  for (int n = 0; n < 3 * services; ++n) {
+    nodes.push_back({"ip-10-0-" + std::to_string(n / 250) + "-" + std::to_string(n % 250),
+                     "default", "zone-" + std::string(1, static_cast<char>('a' + n % 3)),
+                     "m5.xlarge", n % 4 == 0 ? "spot" : "on-demand", true, 6, 3.2, 4});
+  }
+  source.SetNodes(std::move(nodes));
+  source.SetNow(end);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("The dashboard over synthetic data, for the front end's speed bench.");
+  int services = 20, days = 14;
+  int64_t seed = 1, end_epoch = 1720000000 - 1720000000 % 86400;
+  std::string address = "127.0.0.1:0";
+  app.add_option("--services", services, "Services")
+      ->default_val(services)
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--days", days, "Days of 1-minute data")
+      ->default_val(days)
+      ->check(CLI::Range(1, 31));
+  app.add_option("--seed", seed, "Random seed")->default_val(seed);
+  app.add_option("--end", end_epoch, "End of the data, epoch seconds")->default_val(end_epoch);
+  app.add_option("--web", address, "HOST:PORT (port 0: any free port)")->default_str(address);
+  CLI11_PARSE(app, argc, argv);
+
+  prescient::app::WebOptions web;
+  web.address = address;
+  prescient::app::InterruptWatch watch;
+  prescient::web::MemorySource source("demo");
+  Fill(source, services, days, static_cast<uint64_t>(seed),
+       prescient::Timestamp(prescient::Duration(end_epoch)));
+  auto server = prescient::app::StartDashboard(web, source, true, std::cout);
+  if (!server.ok()) {
+    std::cerr << "dashboard_fixture_server: error: " << server.status().message() << "\n";
+    return 2;
+  }
+  watch.Wait();
+  (*server)->Stop();
+  return 0;
+}
