@@ -41,14 +41,17 @@ function overlays(getEvents, getViolations) {
           const events = getEvents();
           const { ctx, bbox } = u;
           const [x0, x1] = [u.scales.x.min, u.scales.x.max];
+          const inView = events.filter((e) => e.time >= x0 && e.time <= x1);
+          // Many events (the HPA may act every few minutes): faint solid lines, so the
+          // series stay readable; few: dashed lines that stand out.
+          const dense = inView.length > 40;
           ctx.save();
-          ctx.strokeStyle = 'rgba(60, 60, 60, 0.55)';
+          ctx.strokeStyle = dense ? 'rgba(60, 60, 60, 0.14)' : 'rgba(60, 60, 60, 0.55)';
           ctx.fillStyle = '#333';
           ctx.lineWidth = Math.max(1, devicePixelRatio);
-          ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+          ctx.setLineDash(dense ? [] : [4 * devicePixelRatio, 3 * devicePixelRatio]);
           let drawn = 0;
-          for (const e of events) {
-            if (e.time < x0 || e.time > x1) continue;
+          for (const e of inView) {
             const x = Math.round(u.valToPos(e.time, 'x', true)) + 0.5;
             ctx.beginPath();
             ctx.moveTo(x, bbox.top);
@@ -119,7 +122,8 @@ function timeTicks(u, splits, axisIdx, space, incr) {
 }
 
 // spec: {yLabel, series: [{label, stroke, dash, width, stepped, fill, hidden}],
-//        bands: [[upperIdx, lowerIdx, fill]], yMin, values: fn for axis ticks}
+//        bands: [[upperIdx, lowerIdx, fill]], yMin, values: fn for axis ticks,
+//        yCap: fn(u) -> the highest value the y axis needs to show (spikes above clip)}
 export class Chart {
   constructor(host, spec, data, getEvents, getViolations) {
     this.host = host;
@@ -131,7 +135,15 @@ export class Chart {
       tzDate: utcDate,
       cursor: { sync: { key: 'prescient-service' }, drag: { x: true, y: false } },
       legend: { live: true },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [spec.yMin ?? Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
+      scales: {
+        x: { time: true },
+        y: {
+          range: (u, min, max) => {
+            const top = spec.yCap ? Math.min(max, spec.yCap(u)) : max;
+            return [spec.yMin ?? Math.min(0, min), top > 0 ? top * 1.08 : 1];
+          },
+        },
+      },
       axes: [
         { label: 'time (UTC)', labelSize: 18, stroke: '#333', grid: { stroke: '#e6e6e6' }, values: timeTicks },
         {

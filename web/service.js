@@ -35,6 +35,16 @@ function columns(s, slo) {
   };
 }
 
+// A few overload minutes (seconds of p99) would squash the SLO line flat: the axis shows
+// up to 3x the SLO or the 98th percentile, whichever is higher; spikes above clip.
+function latencyCap(values, slo) {
+  const v = (values ?? []).filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return Infinity;
+  const p98 = v[Math.min(v.length - 1, Math.floor(v.length * 0.98))];
+  const cap = Math.max(p98, n(slo) !== null ? 3 * slo : 0);
+  return cap < v[v.length - 1] ? cap : Infinity;
+}
+
 const rpsTicks = (u, ticks) => ticks.map((v) => fmt.number(v, 0));
 const msTicks = (u, ticks) => ticks.map((v) => fmt.number(v * 1000, 0));
 
@@ -61,6 +71,8 @@ export class ServiceView {
     };
     this.eventsHost = h('div.table-wrap.events');
     this.error = h('div');
+    this.latencyNote = h('p.legend-note', {}, 'Shaded: minutes that violated the SLO');
+    this.latencyCap = Infinity;
     // Drawn (for the speed bench's mark) once all three charts have drawn this load.
     root.addEventListener('drawn', () => this.maybeMarkDrawn());
     clear(
@@ -69,10 +81,10 @@ export class ServiceView {
         h('div.svc-head', h('a.back', { href: '#/' }, '← Overview'), this.title, h('div.spacer'), this.rangeBar, this.rangeInfo),
         this.error,
         this.kpis,
-        panel('panel-load', 'Load: actual vs predicted (requests/s)', h('p.legend-note', {}, 'Shaded: forecast band · dashed lines with ▲/▼: scaling events'), this.hosts.load),
+        panel('panel-load', 'Load: actual vs predicted (requests/s)', h('p.legend-note', {}, 'Shaded: forecast band · vertical lines with ▲ (raise) / ▼ (cut): scaling events'), this.hosts.load),
         h('div.two',
           panel('panel-replicas', 'Replicas: desired, ready, HPA floor, placeholders', this.hosts.replicas),
-          panel('panel-latency', 'Latency p99 against the SLO (ms)', h('p.legend-note', {}, 'Shaded: minutes that violated the SLO'), this.hosts.latency)),
+          panel('panel-latency', 'Latency p99 against the SLO (ms)', this.latencyNote, this.hosts.latency)),
         panel('service-events', 'Scaling events in range', this.eventsHost)),
     );
     this.markRange();
@@ -129,6 +141,10 @@ export class ServiceView {
     this.events = s.events ?? [];
     this.violations = s.slo_violation ?? null;
     const cols = columns(s, svc.slo?.p99_seconds);
+    this.latencyCap = latencyCap(s.latency_p99_seconds, svc.slo?.p99_seconds);
+    this.latencyNote.textContent = Number.isFinite(this.latencyCap)
+      ? `Shaded: minutes that violated the SLO · axis capped at ${fmt.latencyMs(this.latencyCap)}: higher spikes reach the top`
+      : 'Shaded: minutes that violated the SLO';
     if (!this.charts.load) {
       this.charts.load = new Chart(this.hosts.load, {
         yLabel: 'requests/s', values: rpsTicks, height: 200,
@@ -143,14 +159,14 @@ export class ServiceView {
       this.charts.replicas = new Chart(this.hosts.replicas, {
         yLabel: 'pods', height: 180,
         series: [
-          { label: 'desired', stroke: COLORS.blue, width: 2, stepped: true },
+          { label: 'desired', stroke: COLORS.blue, width: 3, stepped: true },
           { label: 'ready', stroke: COLORS.green, width: 2, stepped: true, dash: [2, 2] },
           { label: 'HPA floor', stroke: COLORS.orange, width: 2, stepped: true, dash: [8, 4] },
           { label: 'placeholders', stroke: COLORS.purple, width: 2, stepped: true },
         ],
       }, cols.replicas, () => this.events, null);
       this.charts.latency = new Chart(this.hosts.latency, {
-        yLabel: 'ms', values: msTicks, height: 180,
+        yLabel: 'ms', values: msTicks, height: 180, yCap: () => this.latencyCap,
         series: [
           { label: 'p99', stroke: COLORS.blue, width: 2, value: (u, v) => fmt.latencyMs(v) },
           { label: 'SLO', stroke: COLORS.vermillion, width: 2, dash: [6, 4], value: (u, v) => fmt.latencyMs(v) },

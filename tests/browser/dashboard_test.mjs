@@ -370,8 +370,12 @@ async function run(context) {
   await page.route('**/api/v1/services', (r) => r.fulfill({ status: 500, contentType: 'application/json', body: '{"error": "simulated failure"}' }));
   await page.goto(base + '/', { waitUntil: 'load' });
   await page.waitForSelector('[data-testid=overview-error]');
-  const banner = await page.textContent('[data-testid=error-banner]');
-  ok(/HTTP 500: simulated failure/.test(banner) && (await page.isVisible('[data-testid=error-banner]')), `an API failure shows in the banner (${banner.trim().slice(0, 100)})`);
+  const banner = await eventually('an API failure shows in the banner', async () => {
+    const text = await page.textContent('[data-testid=error-banner]');
+    check(/HTTP 500: simulated failure/.test(text) && (await page.isVisible('[data-testid=error-banner]')), `banner: "${text}"`);
+    return text;
+  });
+  ok(true, `an API failure shows in the banner (${banner.trim().slice(0, 100)})`);
   await shot('api-error');
   await page.unroute('**/api/v1/services');
 }
