@@ -18,27 +18,39 @@ namespace {
 
 using namespace prescient;
 
+// Minute by minute across all services, so events arrive in time order (appends).
 void Fill(web::MemorySource& source, int services, int days, uint64_t seed, Timestamp end) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> noise(0, 1);
   const char* policies[] = {"predictive", "hpa"};
   const Timestamp start = end - Duration(int64_t{days} * 86400);
-  std::vector<web::NodeInfo> nodes;
+  constexpr double kCapacity = 70;  // rps per pod at the target.
+  struct State {
+    std::string id;
+    double base = 0;
+    bool predictive = false;
+    int replicas = 0, floor = 2;
+  };
+  std::vector<State> state(static_cast<size_t>(services));
   for (int s = 0; s < services; ++s) {
+    State& st = state[static_cast<size_t>(s)];
     web::ServiceSummary sum;
     sum.name = "svc-" + std::to_string(s / 2);
     sum.policy = policies[s % 2];
     sum.id = sum.name + "-" + sum.policy;
     sum.prediction_accuracy_percent = s % 2 == 0 ? 85 + 10 * (s % 5) / 5.0 : web::kUnknown;
     source.UpsertService(sum);
-    const double base = 200 + 150 * (s % 7);
-    const double capacity = 70;  // rps per pod at the target.
-    int replicas = 0, floor = 2;
-    for (Timestamp t = start; t < end; t += Duration(60)) {
-      const double secs = static_cast<double>(t.time_since_epoch().count());
-      const double day = std::sin(2 * std::numbers::pi * (secs / 86400.0 - 0.3));
-      const double week = (static_cast<int64_t>(secs / 86400) + 4) % 7 >= 5 ? 0.7 : 1.0;
-      const double expected = base * week * (1.4 + day);
+    st.id = sum.id;
+    st.base = 200 + 150 * (s % 7);
+    st.predictive = s % 2 == 0;
+  }
+  for (Timestamp t = start; t < end; t += Duration(60)) {
+    const int64_t epoch = t.time_since_epoch().count();
+    const double secs = static_cast<double>(epoch);
+    const double day = std::sin(2 * std::numbers::pi * (secs / 86400.0 - 0.3));
+    const double week = (epoch / 86400 + 4) % 7 >= 5 ? 0.7 : 1.0;
+    for (State& st : state) {
+      const double expected = st.base * week * (1.4 + day);
       const double actual = std::max(0.0, expected * (1 + 0.05 * noise(rng)));
       web::MinuteRow r;
       r.time = t;
@@ -46,37 +58,39 @@ void Fill(web::MemorySource& source, int services, int days, uint64_t seed, Time
       r.forecast_rps = expected;
       r.forecast_lower_rps = expected * 0.85;
       r.forecast_upper_rps = expected * 1.15;
-      const int want = std::max(2, static_cast<int>(std::ceil(actual / capacity)));
-      const int new_floor =
-          s % 2 == 0 ? std::max(2, static_cast<int>(std::ceil(expected * 1.15 / capacity))) : 2;
-      if (new_floor != floor && t.time_since_epoch().count() % 900 == 0) {
-        source.AddEvent({0, t, sum.id, "action", "set-hpa-min", static_cast<double>(floor),
-                         static_cast<double>(new_floor),
-                         "forecast upper " + std::to_string(static_cast<int>(expected * 1.15)) +
-                             " rps needs " + std::to_string(new_floor) + " pods",
-                         "applied"});
-        floor = new_floor;
+      if (st.predictive && epoch % 900 == 0) {
+        const int floor = std::max(2, static_cast<int>(std::ceil(expected * 1.15 / kCapacity)));
+        if (floor != st.floor) {
+          source.AddEvent({0, t, st.id, "action", "set-hpa-min", static_cast<double>(st.floor),
+                           static_cast<double>(floor),
+                           "forecast upper " + std::to_string(static_cast<int>(expected * 1.15)) +
+                               " rps needs " + std::to_string(floor) + " pods",
+                           "applied"});
+          st.floor = floor;
+        }
       }
-      const int next = std::max(want, floor);
-      if (replicas != 0 && next != replicas) {
-        source.AddEvent({0, t, sum.id, "action", "scale", static_cast<double>(replicas),
+      // The HPA: up at once, down only when well under (a 10% band), as its
+      // stabilization window makes it.
+      int want = std::max(2, static_cast<int>(std::ceil(actual / kCapacity)));
+      if (want < st.replicas && actual > 0.9 * kCapacity * (st.replicas - 1)) want = st.replicas;
+      const int next = std::max(want, st.floor);
+      if (st.replicas != 0 && next != st.replicas) {
+        source.AddEvent({0, t, st.id, "action", "scale", static_cast<double>(st.replicas),
                          static_cast<double>(next), "HPA: CPU against the 70% target", "applied"});
       }
-      replicas = next;
-      r.replicas_desired = replicas;
-      r.replicas_ready = replicas;
-      r.hpa_min_replicas = floor;
-      r.placeholders = s % 2 == 0 ? 1 : 0;
-      const double util = actual / (replicas * capacity / 0.7);
+      st.replicas = next;
+      r.replicas_desired = st.replicas;
+      r.replicas_ready = st.replicas;
+      r.hpa_min_replicas = st.floor;
+      r.placeholders = st.predictive ? 1 : 0;
+      const double util = actual / (st.replicas * kCapacity / 0.7);
       r.latency_p99_seconds = 0.08 + 0.3 * std::pow(std::min(util, 1.2), 6);
       r.error_rate = util > 1 ? 0.02 : 0;
       r.slo_violation = r.latency_p99_seconds > 0.5 || r.error_rate > 0.01;
-      source.AppendMinute(sum.id, r);
+      source.AppendMinute(st.id, r);
     }
-    web::ServiceTotals totals;
-    totals.requests = 0;
-    source.SetTotals(sum.id, totals);
   }
+  std::vector<web::NodeInfo> nodes;
   for (int n = 0; n < 3 * services; ++n) {
     nodes.push_back({"ip-10-0-" + std::to_string(n / 250) + "-" + std::to_string(n % 250),
                      "default", "zone-" + std::string(1, static_cast<char>('a' + n % 3)),

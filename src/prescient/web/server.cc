@@ -26,6 +26,18 @@ void SendError(httplib::Response& res, int status, const std::string& message) {
   SendJson(res, status, nlohmann::json{{"error", message}}.dump());
 }
 
+// cpp-httplib prefers Brotli when a client accepts it (browsers do), at a quality that
+// takes ~0.8 s for a 14-day series; gzip takes ~50 ms for a ~5x smaller answer. So the
+// server offers gzip only. The Request is the server's own mutable object, handed out as
+// const: editing its header here is defined and happens before any compression.
+void OfferGzipOnly(const httplib::Request& req) {
+  auto& headers = const_cast<httplib::Request&>(req).headers;
+  auto [lo, hi] = headers.equal_range("Accept-Encoding");
+  for (auto it = lo; it != hi; ++it) {
+    it->second = it->second.find("gzip") != std::string::npos ? "gzip" : "identity";
+  }
+}
+
 }  // namespace
 
 DashboardServer::DashboardServer(const DashboardSource& source, std::string token)
@@ -73,6 +85,7 @@ void DashboardServer::Stop() {
 void DashboardServer::Routes() {
   httplib::Server& s = *server_;
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    OfferGzipOnly(req);
     if (req.method != "GET" && req.method != "HEAD") {
       res.set_header("Allow", "GET, HEAD");
       SendError(res, 405, "method " + req.method + " not allowed: the dashboard is read-only");

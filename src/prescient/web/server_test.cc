@@ -71,6 +71,12 @@ TEST_F(ServerTest, ServesTheApiAndTheAssets) {
   EXPECT_EQ(res->status, 200);
   EXPECT_GT(res->body.size(), 10000u);
 
+  // Browsers accept Brotli too; the server answers with gzip (much faster to produce).
+  res = client->Get("/vendor/uPlot.iife.min.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Encoding"), "gzip");
+
   res = client->Get("/no-such-file.js");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
