@@ -30,6 +30,12 @@ function die(msg) {
   throw new Error(msg);
 }
 
+// Before anything is started: one line, exit 1.
+function fatal(msg) {
+  console.error(`dashboard_test: FAIL: ${msg}`);
+  process.exit(1);
+}
+
 let passed = 0;
 function ok(cond, what, detail = '') {
   if (!cond) die(`${what}${detail ? `: ${detail}` : ''}`);
@@ -59,14 +65,14 @@ function check(cond, msg) {
 }
 
 // --- Preconditions, each with the fix ------------------------------------------------
-if (!prescient || !fs.existsSync(prescient)) die(`--prescient: binary not found (${prescient}); build the prescient target`);
-if (!fs.existsSync(chromiumPath)) die(`${chromiumPath} not found: install Debian's chromium (scripts/setup.sh does)`);
+if (!prescient || !fs.existsSync(prescient)) fatal(`--prescient: binary not found (${prescient}); build the prescient target`);
+if (!fs.existsSync(chromiumPath)) fatal(`${chromiumPath} not found: install Debian's chromium (scripts/setup.sh does)`);
 let chromium;
 try {
   const require = createRequire(path.join(webDir, 'package.json'));
   ({ chromium } = require('playwright-core'));
 } catch (e) {
-  die(`playwright-core not found under ${webDir}/node_modules: run \`npm ci\` in web/ (scripts/setup.sh does) (${e.message})`);
+  fatal(`playwright-core not found under ${webDir}/node_modules: run \`npm ci\` in web/ (scripts/setup.sh does) (${e.message.split('\n')[0]})`);
 }
 const fmt = await import(pathToFileURL(path.join(webDir, 'fmt.js')).href);
 const { cells } = await import(pathToFileURL(path.join(webDir, 'overview.js')).href);
@@ -93,7 +99,10 @@ const base = await new Promise((resolve, reject) => {
     }
   });
   demo.on('exit', (code) => reject(new Error(`prescient demo exited (${code}) before printing "dashboard:"`)));
-}).catch((e) => die(`${e.message}\n--- demo output ---\n${demoOut}`));
+}).catch((e) => {
+  demo.kill('SIGKILL');
+  fatal(`${e.message}\n--- demo output ---\n${demoOut}`);
+});
 console.log(`# dashboard at ${base}/`);
 
 async function api(p) {
