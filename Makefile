@@ -4,7 +4,7 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro bench-backtest bench-anomaly fuzz format format-check clean
+.PHONY: all setup build demo test test-quick test-asan bench bench-forecast bench-micro bench-backtest bench-anomaly bench-dashboard fuzz format format-check clean
 
 all: build
 
@@ -49,6 +49,11 @@ bench-anomaly: setup $(BUILD_DIR)/build.ninja
 bench-forecast: build
 	@scripts/setup.sh --bench
 	bench/m4/run.sh $(BUILD_DIR)
+
+# The dashboard's load time in headless Chromium: 20 services, 14 days of 1-minute data.
+bench-dashboard: setup $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target dashboard_fixture_server
+	node bench/dashboard/load_bench.mjs --server $(BUILD_DIR)/bench/dashboard_fixture_server --services 20 --days 14 --runs 7
 
 # Real fuzzing with libFuzzer (clang); FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

@@ -11,7 +11,7 @@ BUILD_PACKAGES=(
   libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format
   libcpp-httplib-dev libssl-dev libyaml-cpp-dev
-  prometheus prometheus-alertmanager
+  prometheus prometheus-alertmanager chromium
 )
 BENCH_PACKAGES=(r-base-core r-cran-forecast r-cran-prophet python3 python3-numpy python3-statsmodels util-linux)
 
