@@ -17,10 +17,12 @@ $(BUILD_DIR)/build.ninja:
 build: setup $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Until the simulator lands, the main job forecasts the bundled real trace (NASA HTTP
-# requests, July 1995, 5-minute buckets): two weeks of history, the next day forecast.
+# The main job: the bundled real trace (NASA HTTP requests, July 1995, per minute) replayed
+# on the simulated cluster under the HPA alone and under predictive scaling, side by side;
+# the dashboard (DEMO_WEB, default 127.0.0.1:8080) serves the runs until Ctrl-C.
+DEMO_WEB ?= 127.0.0.1:8080
 demo: build
-	$(BUILD_DIR)/src/prescient/prescient demo --output $(BUILD_DIR)/demo
+	$(BUILD_DIR)/src/prescient/prescient demo --output $(BUILD_DIR)/demo --web $(DEMO_WEB)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit

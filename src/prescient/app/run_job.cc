@@ -127,6 +127,12 @@ Status RunController(const RunOptions& o, std::ostream& out) {
   bool kick = false;  // Run a pass now (leadership was just acquired).
 
   httplib::Server server;
+  // Not cpp-httplib's default SO_REUSEPORT: a second instance on the same port must fail
+  // to bind, not share the scrapes.
+  server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   std::thread serving;
   if (listen.has_value()) {
     server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {

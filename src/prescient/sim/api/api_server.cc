@@ -551,6 +551,12 @@ ApiServer::ApiServer(LiveCluster& cluster, const TlsMaterial* tls, size_t event_
     server_ = std::make_unique<httplib::Server>();
   }
   server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  // cpp-httplib's default also sets SO_REUSEPORT, with which a second server binds the
+  // same port and the kernel splits the connections between the two.
+  server_->set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   // Idle keep-alive connections live as long as Go's default (90 s): with cpp-httplib's
   // 5 s, a client reusing a connection just as the server closes it sees EOF, and Go does
   // not retry a POST (kubectl drain retries evictions every 5 s and hit exactly that).
