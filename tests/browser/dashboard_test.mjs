@@ -139,6 +139,14 @@ try {
   await context?.close().catch(() => {});
   fs.rmSync(userDataDir, { recursive: true, force: true });
   if (demoExit === null) {
+    // The exit code is checked once the replay is over (SIGINT during it is an
+    // interruption, exit 1); under a sanitizer the replay can outlast the checks.
+    if (!process.exitCode) {
+      const deadline = Date.now() + 600000;
+      while (!/serving until Ctrl-C/.test(demoOut) && demoExit === null && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     demo.kill('SIGINT');
     const exited = await new Promise((r) => {
       const t = setTimeout(() => r(false), 60000);

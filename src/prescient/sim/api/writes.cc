@@ -674,9 +674,11 @@ WriteResponse CreateDeployment(LiveCluster& cluster, ObjectStore& store, const W
   }
   RecordManager(created, r.field_manager, r.content_type.starts_with("application/apply-patch"),
                 "apps/v1", now);
-  store.SetOverlay("deployments", ObjectKey(r.ns, name), created);
   const std::string key = TemplateKey(d, tmpl);
   cluster.Write([&](Simulator& sim) {
+    // Under the cluster's lock, with the deployment: a Sync between the two would drop
+    // the overlay of an object it does not see yet (and the labels with it).
+    store.SetOverlay("deployments", ObjectKey(r.ns, name), created);
     return sim.mutable_cluster().AddDeployment(std::move(d), sim.Now(), key);
   });
   std::optional<StoredObject> now_stored = store.Get("deployments", ObjectKey(r.ns, name));
